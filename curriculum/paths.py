@@ -1,0 +1,53 @@
+"""Where blitz-tui keeps the learner's things on disk.
+
+platformdirs gives the per-user locations; BLITZ_TUI_HOME moves all of them under
+one folder, which tests and people running several copies side by side rely on.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "blitz-tui"
+
+
+def _home_override() -> Path | None:
+    home = os.environ.get("BLITZ_TUI_HOME")
+    return Path(home).expanduser() if home else None
+
+
+def data_dir() -> Path:
+    """Progress, workspaces and saved training runs: things the learner would miss."""
+    home = _home_override()
+    path = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Downloaded and decoded datasets: things that can be made again."""
+    home = _home_override()
+    path = home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def workspace_dir(lesson_id: str) -> Path:
+    """The folder a lesson's kernel runs in and may write to."""
+    path = data_dir() / "workspaces" / lesson_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def runs_dir() -> Path:
+    """Metrics and checkpoints of training runs started from the app."""
+    path = data_dir() / "runs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def progress_file() -> Path:
+    return data_dir() / "progress.json"

@@ -1,0 +1,85 @@
+"""The `blitz-tui` command: the app by default, headless subcommands otherwise.
+
+Each subcommand lives in `curriculum` as a module with `add_parser(subparsers)` and
+`run(args) -> int`. Those modules import nothing heavy at the top, so `blitz-tui exec`
+never pays for Textual and the app never pays for torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> module that defines it; order is the order `--help` lists them in.
+SUBCOMMANDS = {
+    "exec": "curriculum.kernel.exec_cli",
+    "doctor": "curriculum.doctor",
+    "train": "curriculum.training.cli",
+    "verify": "curriculum.verify",
+    "progress": "curriculum.progress_cli",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blitz-tui",
+        description="Learn PyTorch's 60-minute blitz in the terminal.",
+    )
+    app = parser.add_argument_group("app options (when no subcommand is given)")
+    app.add_argument("--lesson", type=int, choices=range(1, 6), metavar="N", help="open lesson N (1-5) at start")
+    app.add_argument("--data", metavar="SRC", help="training screen default data source: cifar10, synthetic or a folder")
+    app.add_argument("--epochs", type=_positive_int, metavar="N", help="training screen default epochs")
+    app.add_argument("--device", metavar="D", help="training screen default device: auto, cpu, cuda or cuda:N")
+    app.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"], help="kernel sandbox level (default: strongest available)")
+    app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
+    app.add_argument("--memory-mb", type=_positive_int, metavar="MB", help="memory cap per kernel")
+    app.add_argument("--timeout", type=_positive_float, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # not built yet in this checkout
+        module.add_parser(subparsers)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from tui.run import run_app  # Textual is imported only here
+
+        return run_app(args)
+    module = importlib.import_module(SUBCOMMANDS[args.command])
+    try:
+        return module.run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
