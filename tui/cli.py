@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
-            if error.name != module_name:
+            if not (error.name and (module_name + ".").startswith(error.name + ".")):
                 raise
             continue  # not built yet in this checkout
         module.add_parser(subparsers)
