@@ -8,6 +8,7 @@ Fence kinds (the fence's info string):
     ```hint                        up to three, shown one at a time, mildest first
 `check`, `solution` and `hint` fences belong to the exercise above them. The file opens
 with front matter between `---` lines: `id`, `number`, `title` and optionally `summary`.
+Any other front-matter key (e.g. `train_preset: faithful`) is kept, as text, in `Lesson.meta`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 LESSONS_DIR = Path(__file__).parent / "lessons"
 MAX_HINTS = 3
+_CORE_KEYS = ("id", "number", "title", "summary")
 
 
 class LessonError(Exception):
@@ -63,6 +65,7 @@ class Lesson:
     summary: str
     blocks: list[Block]
     path: Path
+    meta: dict[str, str] = field(default_factory=dict)  # extra front-matter keys, e.g. train_preset
 
     @property
     def cells(self) -> list[CodeCell]:
@@ -172,6 +175,7 @@ def parse_lesson(text: str, path: Path) -> Lesson:
         summary=meta.get("summary", ""),
         blocks=blocks,
         path=path,
+        meta={key: value for key, value in meta.items() if key not in _CORE_KEYS},
     )
 
 

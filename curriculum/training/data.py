@@ -1,0 +1,184 @@
+"""Training data: where it comes from, decoding it once, and the folder lesson 4 reads.
+
+Sources (`--data`): `cifar10` (downloaded into the cache), a folder (a torchvision CIFAR-10 root or
+an ImageFolder tree train/<class>/, test/<class>/; a .zip of one works too), `synthetic` or
+`synthetic:N` (generated, N training images). Every source is decoded once into uint8 tensors and
+cached under `cache_dir()/datasets`, keyed by source, so the next start skips the decoding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from curriculum.atomic import write_atomic
+from curriculum.paths import cache_dir
+from curriculum.training import sources
+from curriculum.training.sources import DataError
+from curriculum.training.synthetic import CIFAR10_CLASSES, DEFAULT_TRAIN, make_synthetic
+
+__all__ = ["DataError", "Dataset", "load_dataset", "lesson_data_root", "describe_sources"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "cifar10-sample.zip"
+CACHE_VERSION = 1
+
+
+@dataclass
+class Dataset:
+    kind: str  # "cifar10" | "folder" | "synthetic"
+    name: str
+    classes: list[str]
+    train_images: torch.Tensor  # N,3,32,32 uint8
+    train_labels: torch.Tensor  # N int64
+    test_images: torch.Tensor
+    test_labels: torch.Tensor
+    notice: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        return self.kind == "synthetic"
+
+    def summary(self) -> dict:
+        return {"kind": self.kind, "name": self.name, "train": len(self.train_labels),
+                "test": len(self.test_labels), "classes": list(self.classes), "synthetic": self.synthetic}
+
+
+def load_dataset(source: str | None = None, *, show_progress: bool = True) -> Dataset:
+    """The dataset `source` names (see the module docstring); None picks cifar10, else synthetic."""
+    if source in (None, "", "auto"):
+        if _cifar10_batches() is None and not _cache_file("cifar10").is_file():
+            try:
+                return _cifar10(show_progress)
+            except DataError as error:
+                data = _synthetic(DEFAULT_TRAIN)
+                data.notice = f"CIFAR-10 is not available ({error}); training on the SYNTHETIC set instead"
+                return data
+        return _cifar10(show_progress)
+    if source == "cifar10":
+        return _cifar10(show_progress)
+    if source == "synthetic" or source.startswith("synthetic:"):
+        count = source.partition(":")[2]
+        if count and (not count.isdigit() or int(count) < 10):
+            raise DataError(f"synthetic:N needs a whole number N of at least 10, got {count!r}")
+        return _synthetic(int(count) if count else DEFAULT_TRAIN)
+    return _folder(Path(source).expanduser())
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / "datasets" / f"{key}.pt"
+
+
+def _cached(key: str, fingerprint: str, build) -> dict:
+    """The decoded tensors for `key`, built and saved on first use or when the source changed."""
+    path = _cache_file(key)
+    if path.is_file():
+        try:
+            saved = torch.load(path, weights_only=True)
+            if saved.get("fingerprint") == fingerprint and saved.get("version") == CACHE_VERSION:
+                return saved
+        except Exception:  # a damaged cache is rebuilt, never fatal
+            pass
+    fresh = dict(build(), fingerprint=fingerprint, version=CACHE_VERSION)
+    import io
+
+    buffer = io.BytesIO()
+    torch.save(fresh, buffer)
+    write_atomic(path, buffer.getvalue())
+    return fresh
+
+
+def _from_saved(kind: str, name: str, saved: dict) -> Dataset:
+    return Dataset(kind, name, list(saved["classes"]), saved["train_x"], saved["train_y"],
+                   saved["test_x"], saved["test_y"])
+
+
+def _as_saved(train_x, train_y, test_x, test_y, classes) -> dict:
+    return {"train_x": train_x, "train_y": train_y, "test_x": test_x, "test_y": test_y, "classes": list(classes)}
+
+
+def _cifar10_root() -> Path:
+    return cache_dir() / "cifar10"
+
+
+def _cifar10_batches() -> Path | None:
+    return sources.cifar_batches_dir(_cifar10_root())
+
+
+def _cifar10(show_progress: bool) -> Dataset:
+    if _cache_file("cifar10").is_file():
+        saved = _cached("cifar10", "cifar10", lambda: _as_saved(*sources.read_cifar_batches(_cifar10_batches())))
+        return _from_saved("cifar10", "CIFAR-10", saved)
+    batches = _cifar10_batches()
+    if batches is None:
+        from curriculum.training.download import download_cifar10
+
+        batches = download_cifar10(_cifar10_root(), show_progress=show_progress)
+    saved = _cached("cifar10", "cifar10", lambda: _as_saved(*sources.read_cifar_batches(batches)))
+    return _from_saved("cifar10", "CIFAR-10", saved)
+
+
+def _synthetic(count: int) -> Dataset:
+    saved = _cached(f"synthetic-{count}", "v1", lambda: _as_saved(*make_synthetic(count), CIFAR10_CLASSES))
+    return _from_saved("synthetic", f"synthetic ({count} generated images)", saved)
+
+
+def _folder(path: Path) -> Dataset:
+    if path.suffix.lower() == ".zip" and path.is_file():
+        path = _extracted(path)
+    if not path.exists():
+        raise DataError(f"no such folder: {path}")
+    if not path.is_dir():
+        raise DataError(f"{path} is not a folder (expected a CIFAR-10 folder or train/<class>/, test/<class>/)")
+    key = "folder-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+    batches = sources.cifar_batches_dir(path)
+    if batches is not None:
+        stat = (batches / "test_batch").stat()
+        saved = _cached(key, f"cifar-{stat.st_size}-{stat.st_mtime_ns}",
+                        lambda: _as_saved(*sources.read_cifar_batches(batches)))
+        return _from_saved("folder", f"CIFAR-10 at {path}", saved)
+    root = sources.image_folder_root(path)
+    if root is None:
+        raise DataError(f"{path} is neither a CIFAR-10 folder (cifar-10-batches-py/) nor an image folder "
+                        "(train/<class>/, test/<class>/)")
+
+    def build() -> dict:
+        classes, splits = sources.list_image_folder(root)
+        train_x, train_y = sources.decode_images(splits["train"])
+        test_x, test_y = sources.decode_images(splits["test"])
+        return _as_saved(train_x, train_y, test_x, test_y, classes)
+
+    saved = _cached(key, sources.folder_fingerprint(root), build)
+    return _from_saved("folder", root.name, saved)
+
+
+def _extracted(archive: Path) -> Path:
+    """A zip of an image folder, unpacked once into the cache."""
+    stat = archive.stat()
+    target = cache_dir() / "extracted" / f"{archive.stem}-{stat.st_size}-{stat.st_mtime_ns}"
+    if not (target / ".complete").is_file():
+        try:
+            with zipfile.ZipFile(archive) as zipped:
+                zipped.extractall(target)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise DataError(f"cannot unpack {archive}: {error}") from None
+        (target / ".complete").touch()
+    return target
+
+
+def find_sample() -> Path | None:
+    """The shared CIFAR-10 sample (a zip or folder): $BLITZ_TUI_SAMPLE, else ../shared/data beside the repo."""
+    named = os.environ.get("BLITZ_TUI_SAMPLE")
+    for candidate in ([Path(named).expanduser()] if named else []) + [SHARED_SAMPLE]:
+        if candidate.exists():
+            return candidate
+    return None
+
+
+from curriculum.training.lesson_data import describe_sources, lesson_data_root  # noqa: E402  (uses the above)

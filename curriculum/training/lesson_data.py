@@ -1,0 +1,81 @@
+"""The image folder lesson 4 trains on, and the one-line summaries `blitz-tui doctor` prints.
+
+Never downloads: the real CIFAR-10 when it is already cached, else the shared sample, else the
+synthetic set written out as PNGs. Each is prepared once; later calls only check a marker file.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+
+from curriculum.paths import cache_dir
+from curriculum.training import data, sources
+
+
+def lesson_data_root() -> Path:
+    """An ImageFolder root holding train/<class>/ and test/<class>/ (see the module docstring)."""
+    base = cache_dir() / "lesson-data"
+    if data._cifar10_batches() is not None or data._cache_file("cifar10").is_file():
+        root = base / "cifar10"
+        if not (root / ".complete").is_file():
+            _write_pngs(data.load_dataset("cifar10", show_progress=False), root)
+        return root
+    sample = data.find_sample()
+    if sample is not None:
+        folder = data._extracted(sample) if sample.is_file() else sample
+        root = sources.image_folder_root(folder)
+        if root is not None:
+            return root
+    root = base / "synthetic"
+    if not (root / ".complete").is_file():
+        _write_pngs(data.load_dataset("synthetic:5000"), root)
+    return root
+
+
+def _write_pngs(dataset: "data.Dataset", root: Path) -> None:
+    from PIL import Image
+
+    jobs = []
+    for split, images, labels in (("train", dataset.train_images, dataset.train_labels),
+                                  ("test", dataset.test_images, dataset.test_labels)):
+        for name in dataset.classes:
+            (root / split / name).mkdir(parents=True, exist_ok=True)
+        pixels = images.permute(0, 2, 3, 1).contiguous().numpy()
+        for i, label in enumerate(labels.tolist()):
+            jobs.append((pixels[i], root / split / dataset.classes[label] / f"{i:05d}.png"))
+
+    def write(job) -> None:
+        Image.fromarray(job[0]).save(job[1], compress_level=1)
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        for _ in pool.map(write, jobs, chunksize=512):
+            pass
+    if dataset.synthetic:
+        (root / "SYNTHETIC.txt").write_text("These pictures are generated stripes, not CIFAR-10 photos.\n")
+    (root / ".complete").touch()
+
+
+def describe_sources() -> list[str]:
+    """One line per data source found on this machine."""
+    lines = []
+    batches = data._cifar10_batches()
+    if data._cache_file("cifar10").is_file() or batches is not None:
+        lines.append(f"cifar10: downloaded, in {data._cifar10_root()}")
+    else:
+        lines.append("cifar10: not downloaded yet (`blitz-tui train --headless --data cifar10` fetches 163 MB)")
+    sample = data.find_sample()
+    if sample is not None:
+        how = "BLITZ_TUI_SAMPLE" if os.environ.get("BLITZ_TUI_SAMPLE") else "../shared/data"
+        lines.append(f"sample: real CIFAR-10 sample at {sample} (found via {how})")
+    else:
+        lines.append("sample: none found (set BLITZ_TUI_SAMPLE to a cifar10-sample.zip or its folder)")
+    lines.append("synthetic: always available (generated stripes, labelled synthetic)")
+    cached = sorted(p.stem for p in (cache_dir() / "datasets").glob("*.pt"))
+    if cached:
+        lines.append(f"decoded caches: {', '.join(cached)} in {cache_dir() / 'datasets'}")
+    return lines
+
+

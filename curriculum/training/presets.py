@@ -1,0 +1,76 @@
+"""Training recipes: `faithful` is the tutorial's, `fast` reaches its accuracy soonest.
+
+`faithful` — exactly the blitz recipe: inputs normalised with mean 0.5 / std 0.5, batch 4, shuffled
+every epoch, SGD lr 0.001 momentum 0.9, 2 epochs, cross-entropy loss. Only the machinery differs.
+
+`fast` — the same network, a recipe tuned for time to the faithful accuracy: batch 32 with the
+learning rate raised to 0.01 (a larger batch averages away noise, so it tolerates a larger step),
+momentum 0.9 and 4 epochs. On a GPU it also stores the images channels-last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from curriculum.training.models import MODEL_WIDTHS
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message is one line for the learner."""
+
+
+@dataclass
+class TrainConfig:
+    preset: str = "faithful"
+    model: str = "blitz"
+    epochs: int = 2
+    batch_size: int = 4
+    lr: float = 0.001
+    momentum: float = 0.9
+    device: str = "auto"
+    seed: int = 0
+    data: str | None = None  # None: cifar10 when available, else synthetic
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+PRESETS: dict[str, dict] = {
+    "faithful": dict(epochs=2, batch_size=4, lr=0.001, momentum=0.9),
+    "fast": dict(epochs=4, batch_size=32, lr=0.01, momentum=0.9),
+}
+
+OVERRIDABLE = ("model", "epochs", "batch_size", "lr", "momentum", "device", "seed", "data")
+
+
+def make_config(preset: str = "faithful", **overrides) -> TrainConfig:
+    """A preset's recipe with the given settings (None means "keep the preset's") replaced."""
+    if preset not in PRESETS:
+        raise ConfigError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
+    config = TrainConfig(preset=preset, **PRESETS[preset])
+    for name, value in overrides.items():
+        if name not in OVERRIDABLE:
+            raise ConfigError(f"unknown setting {name!r}")
+        if value is not None:
+            setattr(config, name, value)
+    validate(config)
+    return config
+
+
+def validate(config: TrainConfig) -> None:
+    if config.model not in MODEL_WIDTHS:
+        raise ConfigError(f"unknown model {config.model!r}; choose one of: {', '.join(MODEL_WIDTHS)}")
+    if not config.epochs or config.epochs < 1:
+        raise ConfigError(f"--epochs must be at least 1, got {config.epochs}")
+    if not config.batch_size or config.batch_size < 1:
+        raise ConfigError(f"--batch-size must be at least 1, got {config.batch_size}")
+    if not config.lr > 0:
+        raise ConfigError(f"--lr must be greater than 0, got {config.lr}")
+    if not 0 <= config.momentum < 1:
+        raise ConfigError(f"--momentum must be in [0, 1), got {config.momentum}")
+    device = config.device
+    if device not in ("auto", "cpu", "cuda") and not (
+        device.startswith("cuda:") and device[5:].isdigit()
+    ):
+        raise ConfigError(f"--device must be auto, cpu, cuda or cuda:N, got {device!r}")

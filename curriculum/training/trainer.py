@@ -1,0 +1,179 @@
+"""The training loop: epochs of index batches over device-resident tensors, evaluation, events.
+
+The pieces a distributed run (torchrun + DDP) swaps are kept apart: `resident_tensors` and
+`epoch_order` decide which samples this process trains on (`rank`, `world_size`), `make_step`
+performs one update, and only rank 0 emits events and writes checkpoints (`self.leader`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+
+from curriculum.training import checkpoint
+from curriculum.training.checkpoint import RunState
+from curriculum.training.data import Dataset
+from curriculum.training.evaluate import evaluate
+from curriculum.training.events import Emitter
+from curriculum.training.models import build_model
+from curriculum.training.presets import ConfigError, TrainConfig
+from curriculum.training.steps import TINY_BATCH, make_step
+
+PROGRESS_INTERVAL_S = 0.1  # at most 10 progress events a second
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ConfigError("CUDA is not available here (no GPU or no driver); use --device cpu or auto")
+        index = int(name[5:]) if ":" in name else 0
+        if index >= torch.cuda.device_count():
+            raise ConfigError(f"--device {name}: only {torch.cuda.device_count()} GPU(s) are visible")
+        return torch.device("cuda", index)
+    return torch.device("cpu")
+
+
+def resident_tensors(images: torch.Tensor, labels: torch.Tensor, device: torch.device):
+    """Normalised float images (mean 0.5, std 0.5, as the blitz does) and labels, on the device."""
+    x = images.to(device, non_blocking=True).float().mul_(1 / 127.5).sub_(1.0)
+    return x.contiguous(), labels.to(device)
+
+
+def epoch_order(n: int, epoch: int, seed: int, device: torch.device, rank: int = 0, world_size: int = 1):
+    """This process's shuffled sample order for `epoch`; the same on every device for a given seed."""
+    generator = torch.Generator().manual_seed(seed * 100_003 + epoch)
+    order = torch.randperm(n, generator=generator)
+    return order[rank::world_size].to(device)
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig, dataset: Dataset, emitter: Emitter, *, out_dir: Path | None = None,
+                 resume: dict | None = None, rank: int = 0, world_size: int = 1, use_graph: bool = True):
+        self.config, self.dataset, self.emitter, self.out_dir = config, dataset, emitter, out_dir
+        self.rank, self.world_size, self.leader = rank, world_size, rank == 0
+        self.stop_requested = False
+        if config.batch_size > len(dataset.train_labels):
+            raise ConfigError(f"--batch-size {config.batch_size} is larger than the training set "
+                              f"({len(dataset.train_labels)} images)")
+        self.device = resolve_device(config.device)
+        torch.manual_seed(config.seed)
+        self.model = build_model(config.model, len(dataset.classes))
+        self.state = RunState()
+        if resume is not None:
+            self.model.load_state_dict(resume["model"])
+            self.state = resume["state"]
+        self.model.to(self.device)
+        self.cpu_threads = torch.get_num_threads()
+        self.tiny_cpu = self.device.type == "cpu" and config.batch_size <= TINY_BATCH
+        self.train_x, self.train_y = resident_tensors(dataset.train_images, dataset.train_labels, self.device)
+        self.test_x, self.test_y = resident_tensors(dataset.test_images, dataset.test_labels, self.device)
+        self.shard_size = len(range(rank, len(self.train_y), world_size))
+        self.steps_per_epoch = -(-self.shard_size // config.batch_size)
+        self.step = make_step(self.model, self.train_x, self.train_y, lr=config.lr, momentum=config.momentum,
+                              batch_size=config.batch_size, use_graph=use_graph)
+        if resume is not None:
+            self.step.load_momentum([m.to(self.device) for m in resume["momentum"]])
+        self.last_eval: dict | None = None
+
+    def request_stop(self) -> None:
+        """Safe from a signal handler: the loop stops after the current step."""
+        self.stop_requested = True
+
+    def emit(self, type_: str, **fields) -> None:
+        if self.leader:
+            self.emitter.emit(type_, **fields)
+
+    def start_event(self, notice: str = "", resumed_from: str | None = None) -> None:
+        self.emit("start", config=self.config.as_dict(), device=str(self.device), dataset=self.dataset.summary(),
+                  steps_per_epoch=self.steps_per_epoch, total_steps=self.steps_per_epoch * self.config.epochs,
+                  world_size=self.world_size, first_step=self.state.global_step, first_epoch=self.state.epoch,
+                  resumed_from=resumed_from, notice=notice)
+
+    def run(self) -> str:
+        """Train until the last epoch or a stop request; returns "finished" or "stopped"."""
+        status = "finished"
+        if self.tiny_cpu:
+            torch.set_num_threads(1)  # at batch 4 threads only add synchronisation
+        try:
+            while self.state.epoch < self.config.epochs:
+                if not self._train_epoch():
+                    status = "stopped"
+                    break
+                self.state.epoch += 1
+                self.state.step_in_epoch = 0
+                self._evaluate()
+                self._checkpoint(f"epoch-{self.state.epoch:03d}")
+        finally:
+            torch.set_num_threads(self.cpu_threads)
+        if status == "stopped":
+            self._checkpoint("stopped")
+        elif self.out_dir is not None and self.leader:
+            checkpoint.save_final_weights(self.out_dir, self.model)
+        if self.last_eval is None:
+            self._evaluate(emit=status == "finished")
+        self._end(status)
+        return status
+
+    def _train_epoch(self) -> bool:
+        """One epoch from `state.step_in_epoch` on; False when a stop was requested."""
+        config, state, step = self.config, self.state, self.step
+        batch, total_steps = config.batch_size, self.steps_per_epoch * config.epochs
+        order = epoch_order(len(self.train_y), state.epoch, config.seed, self.device, self.rank, self.world_size)
+        window_steps = window_images = 0
+        started = window_started = time.monotonic()
+        next_emit = started + PROGRESS_INTERVAL_S
+        k = state.step_in_epoch
+        while k < self.steps_per_epoch:
+            if self.stop_requested:
+                break
+            indices = order[k * batch:(k + 1) * batch]
+            step(indices)
+            k += 1
+            window_steps += 1
+            window_images += indices.shape[0]
+            now = time.monotonic()
+            if now >= next_emit or k == self.steps_per_epoch:
+                loss = float(step.loss_sum) / window_steps  # the only host sync, ≤ 10 times a second
+                step.loss_sum.zero_()
+                if self.device.type == "cuda":
+                    now = time.monotonic()
+                done = state.global_step + (k - state.step_in_epoch)
+                rate = window_images / max(now - window_started, 1e-9)
+                self.emit("progress", step=done, epoch=round(state.epoch + k / self.steps_per_epoch, 4),
+                          loss=loss, images_per_s=round(rate * self.world_size, 1),
+                          eta_s=round((total_steps - done) * batch / max(rate, 1e-9), 1))
+                window_steps = window_images = 0
+                window_started, next_emit = now, now + PROGRESS_INTERVAL_S
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        trained = k - state.step_in_epoch
+        state.train_s += time.monotonic() - started
+        state.global_step += trained
+        state.images += min(k * batch, self.shard_size) - min(state.step_in_epoch * batch, self.shard_size)
+        state.step_in_epoch = k
+        return k == self.steps_per_epoch
+
+    def _evaluate(self, emit: bool = True) -> None:
+        self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes)
+        if emit:
+            self.emit("eval", epoch=self.state.epoch, step=self.state.global_step, **self.last_eval)
+
+    def _checkpoint(self, name: str) -> None:
+        if self.out_dir is None or not self.leader:
+            return
+        path = checkpoint.save(self.out_dir, name, config=self.config.as_dict(), state=self.state,
+                               model=self.model, momentum=self.step.momentum_buffers(), classes=self.dataset.classes)
+        self.emit("checkpoint", epoch=self.state.epoch, step=self.state.global_step, path=str(path))
+
+    def _end(self, status: str) -> None:
+        state, result = self.state, self.last_eval or {}
+        rate = state.images / state.train_s if state.train_s else 0.0
+        self.emit("end", status=status, test_acc=result.get("test_acc"), per_class=result.get("per_class"),
+                  train_s=round(state.train_s, 3), steps=state.global_step, images_per_s=round(rate * self.world_size, 1),
+                  world_size=self.world_size, ranks=[{"rank": self.rank, "images_per_s": round(rate, 1)}],
+                  epochs_done=state.epoch)
+

@@ -1,0 +1,66 @@
+"""The trainer subprocess: events arrive in order, stop is SIGINT then escalation, crashes explain."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from tui.training.run_process import TrainerProcess
+
+from conftest import fake_trainer
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+        self.exit: tuple[int, str] | None = None
+        self.done = threading.Event()
+
+    def on_event(self, event: dict) -> None:
+        self.events.append(event)
+
+    def on_exit(self, code: int, tail: str) -> None:
+        self.exit = (code, tail)
+        self.done.set()
+
+
+def run(argv: list[str]) -> tuple[TrainerProcess, Collector]:
+    collector = Collector()
+    process = TrainerProcess(argv, collector.on_event, collector.on_exit)
+    process.start()
+    return process, collector
+
+
+def test_events_stream_in_order_and_the_exit_is_reported():
+    process, got = run(fake_trainer("two_gpus_ddp.jsonl")([]))
+    assert got.done.wait(20)
+    assert got.exit == (0, "")
+    assert got.events[0]["type"] == "start" and got.events[-1]["type"] == "end"
+    assert not process.running
+
+
+def test_stop_sends_sigint_and_the_trainer_ends_stopped_with_130():
+    process, got = run(fake_trainer("cpu_synthetic.jsonl", delay=0.05)([]))
+    while len(got.events) < 3:
+        got.done.wait(0.05)
+    assert process.stop(grace_s=10) == 130
+    assert got.done.wait(10)
+    assert got.events[-1] == {**got.events[-1], "type": "end", "status": "stopped"}
+    assert process.stop_requested
+
+
+def test_a_trainer_that_ignores_sigint_is_terminated():
+    code = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('{\"type\": \"start\", \"t\": 0}', flush=True)\ntime.sleep(60)"
+    process, got = run([sys.executable, "-c", code])
+    while not got.events:
+        got.done.wait(0.05)
+    assert process.stop(grace_s=0.5, term_s=3) == -15
+    assert got.done.wait(10)
+
+
+def test_a_crash_reports_stderrs_last_line():
+    argv = fake_trainer("cpu_synthetic.jsonl", stop_after=5, exit_code=3, stderr="RuntimeError: the disk is full")([])
+    _, got = run(argv)
+    assert got.done.wait(20)
+    assert got.exit == (3, "RuntimeError: the disk is full")
+    assert len(got.events) == 5

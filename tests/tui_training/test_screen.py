@@ -1,0 +1,148 @@
+"""Pilot tests: recorded and replayed trainer streams, and what the panels then show."""
+
+from __future__ import annotations
+
+import csv
+
+from textual.widgets import ContentSwitcher, Input
+
+from tui.training import TrainingScreen
+from tui.training.runs import EVENTS_FILE, SUMMARY_FILE, list_runs
+from tui.training.widgets.class_panel import ClassPanel
+from tui.training.widgets.loss_plot import LossPlot
+
+from conftest import HostApp, fake_trainer, load_events, wait_for
+
+
+def text_of(screen: TrainingScreen, selector: str) -> str:
+    return screen.query_one(selector).text
+
+
+async def test_a_finished_cpu_run_shows_status_classes_percentages_and_why_no_gpu(cpu_events):
+    app = HostApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.replay(cpu_events)
+        await pilot.pause()
+        assert "finished" in text_of(screen, "#status-line")
+        assert "test accuracy 52.0%" in text_of(screen, "#status-line")
+        bars = screen.query_one(ClassPanel).render().plain
+        for name, pct in (("airplane", "49.6%"), ("automobile", "71.7% best"), ("cat", "31.5% worst")):
+            assert f"{pct}" in next(line for line in bars.splitlines() if line.startswith(name))
+        assert text_of(screen, "#gpu-lines") == "No GPU: CPU run (--device cpu): no GPU telemetry"
+        assert "833 img/s overall" in text_of(screen, "#throughput")
+        assert "step 3,750/3,750" in text_of(screen, "#throughput")
+        assert "epoch 3   52.0%  +3.1" in text_of(screen, "#accuracy")
+
+
+async def test_a_two_gpu_distributed_run_shows_each_gpu_and_a_rank_table():
+    app = HostApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.replay(load_events("two_gpus_ddp.jsonl"))
+        await pilot.pause()
+        gpus = text_of(app.screen, "#gpu-lines").splitlines()
+        assert gpus[0].startswith("GPU0 H100 80GB HBM3") and "GiB" in gpus[0] and "°C" in gpus[0]
+        assert gpus[1].startswith("GPU1")
+        ranks = text_of(app.screen, "#ranks").splitlines()
+        assert ranks[0].split() == ["rank", "images/s"] and ranks[2].split()[0] == "1"
+        assert app.screen.query_one("#gpu-history").display
+
+
+async def test_a_failed_run_says_failed_with_the_trainers_reason():
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.replay(load_events("failed_oom.jsonl"))
+        await pilot.pause()
+        assert "failed: CUDA out of memory" in text_of(app.screen, "#status-line")
+
+
+async def test_keys_toggle_the_x_axis_and_the_confusion_matrix(cpu_events):
+    app = HostApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.replay(cpu_events)
+        await pilot.pause()
+        plot = app.screen.query_one(LossPlot)
+        assert "Loss by step" in plot.plt.build()
+        await pilot.press("x")
+        assert "Loss by wall time (s)" in plot.plt.build()
+        await pilot.press("m")
+        matrix = app.screen.query_one(ClassPanel).render().plain
+        assert matrix.splitlines()[0].split()[1:4] == ["airp", "auto", "bird"]
+        assert matrix.splitlines()[1].startswith("airplane")
+
+
+async def test_defaults_fill_the_form_and_bad_values_are_flagged_inline():
+    app = HostApp(defaults={"data": "synthetic", "epochs": 3, "device": "cpu"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert screen.query_one("#field-epochs", Input).value == "3"
+        assert screen.query_one("#field-device", Input).value == "cpu"
+        lr = screen.query_one("#field-lr", Input)
+        lr.focus()
+        await pilot.press("0")
+        assert "must be greater than 0" in str(screen.query_one("#error-lr").render())
+        assert lr.has_class("-invalid")
+        await pilot.press("escape", "s")  # leave the field, try to start
+        assert screen.run.status == "ready"
+        assert app.focused is lr  # sent back to the field to fix
+        await pilot.press("backspace", "0", ".", "1")
+        assert not lr.has_class("-invalid")
+
+
+async def test_s_starts_a_run_that_streams_to_the_end_and_is_kept(tmp_path):
+    app = HostApp(defaults={"data": "synthetic"}, trainer=fake_trainer("cpu_synthetic.jsonl"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await pilot.press("s")
+        assert screen.query_one(ContentSwitcher).current == "live"
+        await wait_for(pilot, lambda: screen.run.status == "finished")
+        await pilot.pause(0.3)
+        assert "finished" in text_of(screen, "#status-line")
+        assert "automobile" in screen.query_one(ClassPanel).render().plain
+        assert (screen.run_folder / EVENTS_FILE).stat().st_size > 0
+        runs = list_runs()
+        assert runs[0].path == screen.run_folder and runs[0].status == "finished"
+        await pilot.press("e")
+        with open(screen.run_folder / "metrics.csv", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert "acc_truck" in header
+
+
+async def test_s_again_stops_the_run_cleanly():
+    app = HostApp(defaults={"data": "synthetic"}, trainer=fake_trainer("cpu_synthetic.jsonl", delay=0.05))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await pilot.press("s")
+        await wait_for(pilot, lambda: len(screen.run.losses) >= 3)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.run.status == "stopped")
+        assert screen._process.returncode == 130
+        assert "stopped" in text_of(screen, "#status-line")
+        assert list_runs()[0].status == "stopped"
+
+
+async def test_a_crash_without_an_error_event_shows_stderrs_last_line():
+    trainer = fake_trainer("cpu_synthetic.jsonl", stop_after=4, exit_code=1, stderr="ValueError: corrupt image x.jpg")
+    app = HostApp(defaults={"data": "synthetic"}, trainer=trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.screen.run.status == "failed")
+        await pilot.pause()
+        assert "failed: ValueError: corrupt image x.jpg" in text_of(app.screen, "#status-line")
+
+
+async def test_past_runs_overlay_on_the_loss_plot_with_a_table():
+    app = HostApp(defaults={"data": "synthetic"}, trainer=fake_trainer("two_gpus_ddp.jsonl"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        for _ in range(2):
+            await pilot.press("s")
+            await wait_for(pilot, lambda: screen.run.status == "finished")
+        await pilot.press("o")
+        table = text_of(screen, "#compare").splitlines()
+        assert table[0].split()[:3] == ["run", "test", "acc"]
+        assert table[1].startswith("this run") and "53.0%" in table[1]
+        assert len(table) == 3  # this run and the one before it
+        await pilot.press("p")
+        await pilot.press("space", "enter")
+        assert screen.overlay_on and len(screen._overlays) == 1

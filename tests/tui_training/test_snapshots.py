@@ -1,0 +1,44 @@
+"""Snapshots of the training screen at the two sizes learners use (80×24 and 120×40)."""
+
+from __future__ import annotations
+
+from conftest import HostApp, load_events
+
+
+def replaying(name: str, *keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.screen.replay(load_events(name))
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
+class TestTrainingScreenSnapshots:
+    def test_setup_form_80x24(self, snap_compare):
+        """The form filled from `--data synthetic --epochs 3 --device cpu`; blank fields show the preset's
+        values (e.g. `4 (faithful)` for batch size); recent runs: none yet; keys in the footer."""
+        app = HostApp(defaults={"data": "synthetic", "epochs": 3, "device": "cpu"})
+        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: pilot.pause())
+
+    def test_finished_cpu_run_80x24(self, snap_compare):
+        """Status `finished` with 52.0%; loss and EMA curves; ten class bars with best (automobile) and
+        worst (cat) marked; speed, three epochs of test accuracy; `No GPU: CPU run …`."""
+        assert snap_compare(HostApp(), terminal_size=(80, 24), run_before=replaying("cpu_synthetic.jsonl"))
+
+    def test_two_gpu_run_120x40(self, snap_compare):
+        """Two GPU lines (util, memory, power, temperature), a rank table and the util/memory history
+        under the loss plot's step axis."""
+        assert snap_compare(HostApp(), terminal_size=(120, 40), run_before=replaying("two_gpus_ddp.jsonl"))
+
+    def test_confusion_matrix_by_wall_time_120x40(self, snap_compare):
+        """After `x` and `m`: the loss by wall time and the 10×10 confusion matrix (% of each true class)."""
+        app = HostApp()
+        assert snap_compare(app, terminal_size=(120, 40), run_before=replaying("cpu_synthetic.jsonl", "x", "m"))
+
+    def test_failed_run_80x24(self, snap_compare):
+        """Status `failed: CUDA out of memory …` in the top line; the curves up to the failure."""
+        assert snap_compare(HostApp(), terminal_size=(80, 24), run_before=replaying("failed_oom.jsonl"))

@@ -1,0 +1,227 @@
+"""The blitz-tui app: lessons, their kernels, the learner's progress, and the screens."""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from curriculum.lesson import BrokenLesson, Lesson, LessonError, LESSONS_DIR, load_all
+from tui.commands import lesson_commands
+from tui.kernels import KernelFactory, real_kernel_factory
+from tui.messages import ProgressChanged
+from tui.options import AppOptions
+from tui.screens.help import HelpScreen
+from tui.screens.home import HomeScreen
+from tui.screens.lesson import LessonScreen
+from tui.screens.too_small import TooSmallScreen, too_small
+from tui.session import LessonSession
+
+LESSON_NAMES = {1: "Tensors", 2: "Autograd", 3: "Neural networks", 4: "Training a classifier", 5: "Data parallelism"}
+SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
+
+
+class BlitzApp(App):
+    CSS_PATH = "blitz.tcss"
+    TITLE = "blitz-tui"
+    BINDINGS = [
+        *(Binding(str(n), f"open_lesson({n})", f"Lesson {n}", show=False) for n in range(1, 6)),
+        Binding("t", "training", "Training", show=False),
+        Binding("n", "next_lesson", "Next lesson", show=False),
+        Binding("p", "previous_lesson", "Previous lesson", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        options: AppOptions | None = None,
+        *,
+        lessons: list[Lesson | BrokenLesson] | None = None,
+        progress=None,
+        kernel_factory: KernelFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options or AppOptions()
+        self.lessons = _with_all_five(load_all() if lessons is None else lessons)
+        if progress is None:
+            from curriculum.progress import ProgressStore
+
+            progress = ProgressStore()
+        self.progress = progress
+        self.kernel_factory = kernel_factory or real_kernel_factory(self.options)
+        self.lesson_screens: dict[int, LessonScreen] = {}
+        self._save_timer = None
+        self._kernels_stopped = False
+
+    # ----- start and stop -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.install_screen(HomeScreen(), "home")
+        self.push_screen("home")
+        notice = getattr(self.progress, "notice", None)
+        if notice:
+            self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
+        if self.options.lesson:
+            self.action_open_lesson(self.options.lesson)
+        self._check_size()
+
+    def on_resize(self, event) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
+        width = self.size.width if width is None else width
+        height = self.size.height if height is None else height
+        small = too_small(width, height)
+        covering = isinstance(self.screen, TooSmallScreen)
+        if small and not covering:
+            self.push_screen(TooSmallScreen())
+        elif small and covering:
+            self.screen.show_size(width, height)
+        elif covering:
+            self.pop_screen()
+
+    async def action_quit(self) -> None:
+        self.save_now()
+        self.shutdown_kernels()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.save_now()
+        self.shutdown_kernels()
+
+    def shutdown_kernels(self) -> None:
+        """Stop every lesson's kernel at once; no process may outlive the app."""
+        if self._kernels_stopped:
+            return
+        self._kernels_stopped = True
+        sessions = [screen.session for screen in self.lesson_screens.values() if screen.session is not None]
+        threads = [threading.Thread(target=_quietly, args=(session.shutdown,)) for session in sessions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+
+    # ----- progress -----------------------------------------------------------------------
+    def schedule_save(self, now: bool = False) -> None:
+        if now:
+            self.save_now()
+        elif self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self.save_now)
+
+    def save_now(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        try:
+            self.progress.save()
+        except OSError as error:
+            self.notify(f"Progress could not be saved: {error}", severity="error")
+
+    def on_progress_changed(self, message: ProgressChanged) -> None:
+        home = self.get_screen("home")
+        if home.is_mounted:
+            home.refresh_marks()
+
+    def reset_progress(self, lesson_id: str | None) -> None:
+        """Reset one lesson (by id) or, with None, everything; open lessons show the original code."""
+        if lesson_id is None:
+            self.progress.reset_all()
+        else:
+            self.progress.reset_lesson(lesson_id)
+        for screen in self.lesson_screens.values():
+            if isinstance(screen.lesson, Lesson) and lesson_id in (None, screen.lesson.id) and screen.is_mounted:
+                screen.reset_all_cells()
+        self.save_now()
+        self.post_message(ProgressChanged(lesson_id or ""))
+        self.notify("Progress reset." if lesson_id is None else "Lesson reset.")
+
+    def last_lesson_number(self) -> int | None:
+        last = getattr(self.progress, "last_lesson", None)
+        last = last() if callable(last) else last
+        for lesson in self.lessons:
+            if last in (lesson.id, lesson.number):
+                return lesson.number
+        return None
+
+    # ----- navigation ---------------------------------------------------------------------
+    def lesson_by_number(self, number: int) -> Lesson | BrokenLesson | None:
+        return next((lesson for lesson in self.lessons if lesson.number == number), None)
+
+    def lesson_screen(self, number: int) -> LessonScreen | None:
+        if number not in self.lesson_screens:
+            lesson = self.lesson_by_number(number)
+            if lesson is None:
+                return None
+            session = LessonSession(lesson.id, self.kernel_factory) if isinstance(lesson, Lesson) else None
+            screen = LessonScreen(lesson, session)
+            self.install_screen(screen, f"lesson-{number}")
+            self.lesson_screens[number] = screen
+        return self.lesson_screens[number]
+
+    def show_screen(self, screen: Screen) -> None:
+        """Bring an installed screen to the top: pop back to it, or replace a lesson/training screen."""
+        if screen is self.screen:
+            return
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+        elif isinstance(self.screen, HomeScreen):
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def action_open_lesson(self, number: int) -> None:
+        screen = self.lesson_screen(number)
+        if screen is None:
+            self.notify(f"There is no lesson {number}.", severity="warning")
+            return
+        self.show_screen(screen)
+
+    def current_lesson_number(self) -> int:
+        screen = self.screen
+        if isinstance(screen, LessonScreen):
+            return screen.lesson.number
+        return self.last_lesson_number() or 0
+
+    def action_next_lesson(self) -> None:
+        self.action_open_lesson(min(len(self.lessons), self.current_lesson_number() + 1))
+
+    def action_previous_lesson(self) -> None:
+        self.action_open_lesson(max(1, self.current_lesson_number() - 1))
+
+    def action_home(self) -> None:
+        self.show_screen(self.get_screen("home"))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_training(self, defaults: dict | None = None) -> None:
+        from tui.training_entry import open_training
+
+        open_training(self, defaults)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from lesson_commands(self, screen)
+
+
+def _with_all_five(lessons: list[Lesson | BrokenLesson]) -> list[Lesson | BrokenLesson]:
+    """A missing lesson file still gets its place on the home screen, with the reason."""
+    numbers = {lesson.number for lesson in lessons}
+    result = list(lessons)
+    for number, name in LESSON_NAMES.items():
+        if number not in numbers:
+            path = LESSONS_DIR / f"{number:02d}-{name.lower().replace(' ', '-')}.md"
+            result.append(BrokenLesson(number, name, LessonError(path, 1, "the lesson file is missing"), path))
+    return sorted(result, key=lambda lesson: lesson.number)
+
+
+def _quietly(stop) -> None:
+    try:
+        stop()
+    except Exception:  # one kernel failing to stop must not keep the others running
+        pass

@@ -1,0 +1,131 @@
+"""What a lesson screen does for exercises: record checks, hints, the solution, resets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from tui.messages import RunOutcome
+from tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.widgets.cell.cell import CodeCellView
+
+
+class ExerciseActions:
+    """Mixed into LessonScreen; uses its `lesson`, `cell_views`, `current_view` and the app's store."""
+
+    EXERCISE_BINDINGS = [
+        Binding("h", "hint", "Hint", tooltip="Show the next hint for this exercise"),
+        Binding("s", "solution", "Solution", tooltip="Show the reference solution"),
+        Binding("r", "reset_cell", "Reset cell", show=False, tooltip="Put the lesson's original code back"),
+        Binding("R", "reset_lesson", "Reset lesson", show=False),
+    ]
+
+    def _load_exercise_progress(self) -> None:
+        store = self.app.progress
+        for view in self.cell_views:
+            panel = view.exercise_panel
+            if panel is None:
+                continue
+            saved = store.exercise(self.lesson.id, view.cell.exercise.id)
+            panel.passed = bool(saved.passed)
+            panel.hints_used = min(int(saved.hints_used), len(panel.hints))
+            panel.redraw()
+
+    def record_check(self, view: CodeCellView, outcome: RunOutcome) -> None:
+        panel = view.exercise_panel
+        if panel is None or outcome.result is None:
+            return
+        check = outcome.check
+        if check is None:
+            panel.verdict = "the cell raised an error; fix it and run again" if outcome.result.status == "error" else (
+                "the cell did not finish, so it was not checked"
+            )
+        elif check.passed:
+            panel.verdict = ""
+            if not panel.passed:
+                panel.passed = True
+                self.app.progress.mark_passed(self.lesson.id, view.cell.exercise.id)
+                self.app.schedule_save(now=True)
+                self.notify(f"Exercise passed: {panel.title}", severity="information")
+        else:
+            panel.verdict = check.message or "the check did not pass"
+        panel.redraw()
+        self.post_progress()
+
+    def _exercise_view(self) -> CodeCellView | None:
+        view = self.current_view
+        if view is None or view.exercise_panel is None:
+            self.notify("The focused cell is not an exercise.", severity="warning")
+            return None
+        return view
+
+    def action_hint(self) -> None:
+        view = self._exercise_view()
+        if view is None:
+            return
+        panel = view.exercise_panel
+        if panel.hints_used >= len(panel.hints):
+            more = "This exercise has no hints" if not panel.hints else "No more hints"
+            self.notify(f"{more}; press s to see the solution.")
+            return
+        self.app.progress.use_hint(self.lesson.id, view.cell.exercise.id)
+        panel.hints_used += 1
+        panel.redraw()
+        self.app.schedule_save()
+
+    def action_solution(self) -> None:
+        view = self._exercise_view()
+        if view is None:
+            return
+        panel = view.exercise_panel
+
+        def show(answer: bool | None) -> None:
+            if answer:
+                panel.solution_shown = True
+                panel.redraw()
+                view.scroll_visible(animate=False)
+
+        if panel.passed or panel.solution_shown:
+            show(True)
+        else:
+            self.app.push_screen(
+                ConfirmScreen("You have not passed this exercise yet.\nShow the reference solution anyway?", yes="Show"),
+                show,
+            )
+
+    def action_reset_cell(self) -> None:
+        view = self.current_view
+        if view is None:
+            return
+
+        def reset(answer: bool | None) -> None:
+            if not answer:
+                return
+            self.app.progress.reset_cell(self.lesson.id, view.cell.id)
+            view.reset(view.cell.source)
+            self.app.schedule_save(now=True)
+            self.post_progress()
+            view.focus()
+
+        self.app.push_screen(
+            ConfirmScreen("Reset this cell to the lesson's original code?\nYour edits and its exercise progress go.", yes="Reset"),
+            reset,
+        )
+
+    def action_reset_lesson(self) -> None:
+        def reset(answer: bool | None) -> None:
+            if answer:
+                self.app.reset_progress(self.lesson.id)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Reset every cell and exercise of lesson {self.lesson.number}?", yes="Reset lesson"), reset
+        )
+
+    def reset_all_cells(self) -> None:
+        """After the store was reset: show every cell as the lesson wrote it."""
+        for view in self.cell_views:
+            view.reset(view.cell.source)
+        self.post_progress()

@@ -1,0 +1,63 @@
+"""The home screen: the five lessons with progress, and the way to the training screen."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from tui.widgets.home.lesson_list import TRAINING_ID, LessonList
+
+INTRO = (
+    "[b]blitz-tui[/b] · PyTorch's 60-minute blitz in your terminal\n"
+    "[dim]Read, edit and run each lesson's code; exercises check your work. "
+    "Press a number to open a lesson, [b]?[/b] for every key.[/dim]"
+)
+
+
+class HomeScreen(Screen):
+    # Shown here only; the app binds the same keys on every screen.
+    BINDINGS = [
+        Binding("1", "app.open_lesson(1)", "Open lesson", key_display="1-5"),
+        Binding("t", "app.training", "Training screen"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(INTRO, id="home-intro")
+        yield LessonList(id="lesson-list")
+        yield Static("", id="home-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_marks()
+        lessons = self.app.lessons
+        last = self.app.last_lesson_number()
+        numbers = [lesson.number for lesson in lessons]
+        self.query_one(LessonList).highlighted = numbers.index(last) if last in numbers else 0
+        self.query_one(LessonList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_marks()
+
+    def refresh_marks(self) -> None:
+        self.query_one(LessonList).show(self.app.lessons, self.app.progress)
+
+    @on(OptionList.OptionHighlighted)
+    def _describe(self, event: OptionList.OptionHighlighted) -> None:
+        detail = self.query_one("#home-detail", Static)
+        option_id = event.option.id or ""
+        if option_id == TRAINING_ID:
+            detail.update("Run the real CIFAR-10 classifier with live loss curves, per-class accuracy and GPU use.")
+            return
+        lesson = self.app.lesson_by_number(int(option_id.split("-")[1]))
+        detail.update(getattr(lesson, "summary", "") or "")
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        if option_id == TRAINING_ID:
+            self.app.action_training()
+        else:
+            self.app.action_open_lesson(int(option_id.split("-")[1]))

@@ -1,0 +1,310 @@
+"""A lesson: prose and code cells in one scrolling column, with its own kernel."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
+from tui.messages import CellFinished, KernelChanged, ProgressChanged, RunOutcome
+from tui.screens.exercise_actions import ExerciseActions
+from tui.session import LessonSession
+from tui.widgets.cell.cell import CodeCellView
+from tui.widgets.lesson.status import KernelStatus
+
+CHORD_WINDOW = 1.0  # seconds between the two presses of `i i` / `0 0`, as in Jupyter
+
+
+class LessonScreen(ExerciseActions, Screen):
+    BINDINGS = [
+        Binding("ctrl+r", "run_cell", "Run", priority=True, tooltip="Run the focused cell (also from the editor)"),
+        Binding("f5", "run_cell", "Run", show=False, priority=True),
+        Binding("escape", "app.home", "Home", tooltip="Back to the list of lessons"),
+        Binding("up,k", "move(-1)", "Previous cell", show=False),
+        Binding("down,j", "move(1)", "Next cell", show=False),
+        Binding("i", "chord('i')", "Stop", key_display="i i", tooltip="Interrupt the kernel"),
+        Binding("0", "chord('0')", "Restart", key_display="0 0"),
+        Binding("a", "run_above", "Run above", show=False, tooltip="Run every cell above this one, then this one"),
+        Binding("v", "toggle_inspector", "Variables", show=False),
+        Binding("T", "train_this", "Train this", tooltip="Open the training screen with this lesson's settings"),
+        *ExerciseActions.EXERCISE_BINDINGS,
+    ]
+
+    def __init__(self, lesson: Lesson | BrokenLesson, session: LessonSession | None) -> None:
+        super().__init__(name=f"lesson-{lesson.number}")
+        self.lesson = lesson
+        self.session = session
+        self._run_queue: deque[str] = deque()
+        self._running_cell: str | None = None
+        self._chord_start: tuple[str, float] = ("", 0.0)
+        self.current_cell_id: str | None = None
+
+    # ----- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        lesson = self.lesson
+        yield Static(f" Lesson {lesson.number} · {lesson.title}", id="lesson-title")
+        with VerticalScroll(id="lesson-body", can_focus=False):
+            if isinstance(lesson, BrokenLesson):
+                yield Static(_broken_text(lesson), id="lesson-error", markup=False)
+                return
+            progress = self.app.progress
+            for block in lesson.blocks:
+                if isinstance(block, Prose):
+                    yield Markdown(block.markdown, classes="prose")
+                elif isinstance(block, CodeCell):
+                    saved = progress.cell_text(lesson.id, block.id)
+                    yield CodeCellView(block, saved if saved is not None else block.source)
+        yield KernelStatus(self.session, lesson)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if isinstance(self.lesson, BrokenLesson):
+            return
+        self._load_exercise_progress()
+        self.focus_cell(self._start_cell_id())
+        self.start_kernel()
+
+    def _start_cell_id(self) -> str | None:
+        """The saved position when there is one, else the first code cell."""
+        cells = self.lesson.cells
+        saved = self.app.progress.position(self.lesson.id)
+        if saved and any(cell.id == saved for cell in cells):
+            return saved
+        return cells[0].id if cells else None
+
+    # ----- cells and focus ----------------------------------------------------------------
+    @property
+    def cell_views(self) -> list[CodeCellView]:
+        return list(self.query(CodeCellView))
+
+    def cell_view(self, cell_id: str) -> CodeCellView:
+        return self.query_one(f"#cell-{cell_id}", CodeCellView)
+
+    @property
+    def current_view(self) -> CodeCellView | None:
+        node = self.focused
+        while node is not None and not isinstance(node, CodeCellView):
+            node = node.parent
+        if isinstance(node, CodeCellView):
+            return node
+        if self.current_cell_id is not None:
+            return self.cell_view(self.current_cell_id)
+        return None
+
+    def focus_cell(self, cell_id: str | None) -> None:
+        if cell_id is None:
+            return
+        view = self.cell_view(cell_id)
+        view.focus()
+        view.scroll_visible(top=True, animate=False)
+        self._remember_position(cell_id)  # now, not on the focus event: a fast second `j` needs it
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        while widget is not None and not isinstance(widget, CodeCellView):
+            widget = widget.parent
+        if isinstance(widget, CodeCellView):
+            self._remember_position(widget.cell.id)
+
+    def _remember_position(self, cell_id: str) -> None:
+        if cell_id != self.current_cell_id:
+            self.current_cell_id = cell_id
+            self.app.progress.set_position(self.lesson.id, cell_id)
+            self.app.schedule_save()
+
+    def action_move(self, step: int) -> None:
+        views = self.cell_views
+        if not views:
+            return
+        ids = [view.cell.id for view in views]
+        index = ids.index(self.current_cell_id) if self.current_cell_id in ids else -1
+        self.focus_cell(ids[max(0, min(len(ids) - 1, index + step))])
+
+    def action_edit(self) -> None:
+        view = self.current_view
+        if view is not None:
+            view.action_edit()
+
+    def action_toggle_inspector(self) -> None:
+        view = self.current_view
+        if view is not None:
+            view.toggle_inspector()
+
+    @on(TextArea.Changed)
+    def _edited(self, event: TextArea.Changed) -> None:
+        view = event.text_area.parent
+        while view is not None and not isinstance(view, CodeCellView):
+            view = view.parent
+        if view is None:
+            return
+        text = event.text_area.text
+        store = self.app.progress
+        if text == view.cell.source:
+            if store.cell_text(self.lesson.id, view.cell.id) is None:
+                return
+            store.set_cell_text(self.lesson.id, view.cell.id, None)
+        else:
+            store.set_cell_text(self.lesson.id, view.cell.id, text)
+        self.app.schedule_save()
+
+    # ----- running ------------------------------------------------------------------------
+    def action_run_cell(self) -> None:
+        view = self.current_view
+        if view is not None:
+            self.enqueue([view.cell.id])
+
+    def action_run_above(self) -> None:
+        view = self.current_view
+        if view is not None:
+            ids = [cell.id for cell in self.lesson.cells_before(view.cell.id)] + [view.cell.id]
+            self.enqueue(ids)
+
+    def enqueue(self, cell_ids: list[str]) -> None:
+        for cell_id in cell_ids:
+            if cell_id != self._running_cell and cell_id not in self._run_queue:
+                self._run_queue.append(cell_id)
+                self.cell_view(cell_id).mark_queued()
+        self._run_next()
+
+    def _run_next(self) -> None:
+        if self._running_cell is not None or not self._run_queue or self.session is None:
+            return
+        cell_id = self._run_queue.popleft()
+        self._running_cell = cell_id
+        view = self.cell_view(cell_id)
+        view.begin_run()
+        exercise = view.cell.exercise
+        self._execute(cell_id, view.text, exercise.check if exercise is not None else None, view.output.tail)
+
+    @work(thread=True, group="kernel", exit_on_error=False, description="run a cell")
+    def _execute(self, cell_id: str, code: str, check: str | None, tail) -> None:
+        assert self.session is not None
+        outcome = self.session.run(code, on_output=tail.write, check=check)
+        self.post_message(CellFinished(cell_id, outcome))
+
+    async def on_cell_finished(self, message: CellFinished) -> None:
+        self._running_cell = None
+        view = self.cell_view(message.cell_id)
+        await view.finish_run(message.outcome)
+        self.record_check(view, message.outcome)
+        status = getattr(message.outcome.result, "status", "")
+        if status in ("interrupted", "died", "memory", "timeout") or message.outcome.failure:
+            self._cancel_queue()  # later cells would run against a namespace the learner did not expect
+        self.query_one(KernelStatus).refresh_status()
+        self._run_next()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any worker that crashed: say so in one line, and unblock the queue."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.notify(f"{type(error).__name__}: {error}", title="Kernel error", severity="error")
+        if event.worker.group == "kernel" and self._running_cell is not None:
+            self.post_message(CellFinished(self._running_cell, RunOutcome(result=None, failure=f"The kernel failed: {error}")))
+
+    def _cancel_queue(self) -> None:
+        while self._run_queue:
+            self.cell_view(self._run_queue.popleft()).cancel_queued()
+
+    # ----- kernel control -----------------------------------------------------------------
+    @work(thread=True, group="kernel-control", exit_on_error=False, description="start the kernel")
+    def start_kernel(self) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.ensure_started()
+        except Exception as error:
+            self.post_message(KernelChanged(problem=str(error).splitlines()[0] if str(error) else type(error).__name__))
+            return
+        self.post_message(KernelChanged())
+
+    def action_chord(self, key: str) -> None:
+        last_key, when = self._chord_start
+        now = time.monotonic()
+        if last_key == key and now - when <= CHORD_WINDOW:
+            self._chord_start = ("", 0.0)
+            self.action_interrupt() if key == "i" else self.action_restart()
+            return
+        self._chord_start = (key, now)
+        what = "interrupt the kernel" if key == "i" else "restart the kernel"
+        self.notify(f"Press {key} again to {what}.", timeout=CHORD_WINDOW + 0.5)
+
+    def action_interrupt(self) -> None:
+        self._cancel_queue()
+        if self._running_cell is None:
+            self.notify("Nothing is running.")
+            return
+        self._interrupt()
+
+    @work(thread=True, group="kernel-control", exit_on_error=False, description="interrupt")
+    def _interrupt(self) -> None:
+        if self.session is not None:
+            self.session.interrupt()
+
+    def action_restart(self) -> None:
+        self._cancel_queue()
+        self.notify("Restarting the kernel…")
+        self._restart()
+
+    @work(thread=True, group="kernel-control", exit_on_error=False, description="restart")
+    def _restart(self) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.restart()
+        except Exception as error:
+            self.post_message(KernelChanged(problem=str(error)))
+            return
+        self.post_message(KernelChanged(note="Kernel restarted: run the cells above again to define their names."))
+
+    def on_kernel_changed(self, message: KernelChanged) -> None:
+        if message.problem:
+            self.notify(message.problem, title="Kernel not available", severity="error", timeout=8)
+        elif message.note:
+            self.notify(message.note)
+        if message.note:  # a fresh namespace: old prompts no longer mean anything
+            for view in self.cell_views:
+                if view.cell.id != self._running_cell:
+                    view.prompt = "[ ]"
+                    view.last_count = None
+        self.query_one(KernelStatus).refresh_status()
+
+    def training_defaults(self) -> dict | None:
+        """The lesson's training settings (front matter `training.*` keys), or None when it has none."""
+        meta = getattr(self.lesson, "meta", None) or {}
+        nested = meta.get("training")
+        if isinstance(nested, dict):
+            return dict(nested) or None
+        flat = {key.split(".", 1)[1]: value for key, value in meta.items() if key.startswith("training.")}
+        return flat or None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "train_this":
+            return self.training_defaults() is not None
+        if action in ("hint", "solution"):
+            # Only exercises have them; hidden from the footer elsewhere.
+            view = self.current_view
+            return view is not None and view.exercise_panel is not None
+        return True
+
+    def action_train_this(self) -> None:
+        self.app.action_training(self.training_defaults())
+
+    def post_progress(self) -> None:
+        self.query_one(KernelStatus).refresh_status()
+        self.app.post_message(ProgressChanged(self.lesson.id))
+
+
+def _broken_text(lesson: BrokenLesson) -> str:
+    return (
+        f"This lesson could not be loaded.\n\n{lesson.error}\n\nFix the file and start blitz-tui again; "
+        "the other lessons work as usual."
+    )

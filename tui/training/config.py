@@ -1,0 +1,197 @@
+"""The training form's fields: validation (the CLI's rules) and the trainer flags they become.
+
+No Textual and no torch. Model and preset names come from the trainer's source when it
+declares them as plain literals (read with `ast`, never imported, so torch stays out of the
+TUI process); otherwise the short lists below are used.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+FALLBACK_PRESETS = ("faithful", "fast")
+FALLBACK_MODELS = ("blitz", "wide")
+KNOWN_DATA = ("cifar10", "synthetic")
+DEVICE_PATTERN = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
+TRAINING_PACKAGE = Path(__file__).resolve().parents[2] / "curriculum" / "training"
+# Names the trainer might give its lists; the first literal found wins.
+_PRESET_NAMES = ("PRESET_NAMES", "PRESETS")
+_MODEL_NAMES = ("MODEL_NAMES", "MODELS", "MODEL_WIDTHS")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # the config key and, with "-", the trainer flag
+    label: str
+    hint: str
+    kind: str  # "text", "int", "float", "choice"
+
+
+FIELDS = (
+    Field("data", "data", "cifar10, synthetic or a folder (blank: cifar10 if present, else synthetic)", "text"),
+    Field("preset", "preset", "faithful: the tutorial's recipe; fast: same network, tuned to finish sooner", "choice"),
+    Field("model", "model", "the network to train (blank: the preset's)", "choice"),
+    Field("epochs", "epochs", "passes over the training set, 1 or more", "int"),
+    Field("batch_size", "batch size", "images per step, 1 or more", "int"),
+    Field("lr", "lr", "learning rate, greater than 0", "float"),
+    Field("momentum", "momentum", "SGD momentum, from 0 up to (not including) 1", "float"),
+    Field("device", "device", "auto, cpu, cuda or cuda:N", "text"),
+)
+FIELD_KEYS = tuple(f.key for f in FIELDS)
+
+
+def validate(key: str, text: str) -> str | None:
+    """One line saying what is wrong with the field's text, or None. Blank means the preset's default."""
+    text = text.strip()
+    if not text:
+        return None
+    if key == "data":
+        if text in KNOWN_DATA:
+            return None
+        folder = Path(text).expanduser()
+        if not folder.exists():
+            return f"no such folder: {text} (or use cifar10 / synthetic)"
+        if not folder.is_dir():
+            return f"not a folder: {text}"
+        return None
+    if key == "preset":
+        return None if text in preset_names() else f"unknown preset {text!r}: {', '.join(preset_names())}"
+    if key == "model":
+        return None if text in model_names() else f"unknown model {text!r}: {', '.join(model_names())}"
+    if key in ("epochs", "batch_size"):
+        try:
+            value = int(text)
+        except ValueError:
+            return f"expected a whole number, got {text!r}"
+        return None if value >= 1 else f"must be 1 or more, got {value}"
+    if key in ("lr", "momentum"):
+        try:
+            number = float(text)
+        except ValueError:
+            return f"expected a number, got {text!r}"
+        if number != number or number in (float("inf"), float("-inf")):
+            return f"expected a finite number, got {text!r}"
+        if key == "lr":
+            return None if number > 0 else f"must be greater than 0, got {text}"
+        return None if 0 <= number < 1 else f"must be from 0 up to (not including) 1, got {text}"
+    if key == "device":
+        return None if DEVICE_PATTERN.match(text) else f"expected auto, cpu, cuda or cuda:N, got {text!r}"
+    return None
+
+
+def validate_all(values: dict[str, str]) -> dict[str, str]:
+    """Field key -> error, for the fields that are wrong."""
+    errors = {}
+    for key in FIELD_KEYS:
+        problem = validate(key, str(values.get(key, "") or ""))
+        if problem:
+            errors[key] = problem
+    return errors
+
+
+def trainer_flags(values: dict[str, str], out_dir: Path | None = None) -> list[str]:
+    """The trainer flags for the filled-in fields; blank fields leave the preset's choice."""
+    flags: list[str] = []
+    for key in FIELD_KEYS:
+        text = str(values.get(key, "") or "").strip()
+        if text:
+            flags += [f"--{key.replace('_', '-')}", text]
+    if out_dir is not None:
+        flags += ["--out", str(out_dir)]
+    return flags
+
+
+def form_values(defaults: dict[str, Any] | None) -> dict[str, str]:
+    """The form's starting text from the CLI's or a lesson's defaults (unknown keys ignored)."""
+    defaults = defaults or {}
+    aliases = {"batch-size": "batch_size", "batch": "batch_size"}
+    values = {key: "" for key in FIELD_KEYS}
+    for key, value in defaults.items():
+        key = aliases.get(key, key)
+        if key in values and value is not None:
+            values[key] = str(value)
+    if not values["preset"]:
+        values["preset"] = "faithful"
+    return values
+
+
+@lru_cache(maxsize=1)
+def preset_defaults() -> dict[str, dict[str, Any]]:
+    """Each preset's recipe as the trainer declares it (`PRESETS = {"fast": dict(epochs=4, ...)}`)."""
+    for source in sorted(TRAINING_PACKAGE.glob("*.py")) if TRAINING_PACKAGE.is_dir() else []:
+        try:
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            target, value = _assignment(node)
+            if target in _PRESET_NAMES and isinstance(value, ast.Dict):
+                found = {}
+                for key, recipe in zip(value.keys, value.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        found[key.value] = _literal_kwargs(recipe)
+                return found
+    return {}
+
+
+def _literal_kwargs(node: ast.expr) -> dict[str, Any]:
+    if isinstance(node, ast.Call):
+        return {k.arg: k.value.value for k in node.keywords if k.arg and isinstance(k.value, ast.Constant)}
+    if isinstance(node, ast.Dict):
+        return {k.value: v.value for k, v in zip(node.keys, node.values)
+                if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)}
+    return {}
+
+
+@lru_cache(maxsize=1)
+def preset_names() -> tuple[str, ...]:
+    return _declared_names(_PRESET_NAMES) or FALLBACK_PRESETS
+
+
+@lru_cache(maxsize=1)
+def model_names() -> tuple[str, ...]:
+    return _declared_names(_MODEL_NAMES) or FALLBACK_MODELS
+
+
+def _declared_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A module-level literal list/tuple/dict (keys) of strings, e.g. `MODELS = ("blitz", "wide")`."""
+    if not TRAINING_PACKAGE.is_dir():
+        return ()
+    for source in sorted(TRAINING_PACKAGE.glob("*.py")):
+        try:
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            target, value = _assignment(node)
+            if target not in names or value is None:
+                continue
+            found = _string_literals(value)
+            if found:
+                return found
+    return ()
+
+
+def _assignment(node: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id, node.value
+    return None, None
+
+
+def _string_literals(value: ast.expr) -> tuple[str, ...]:
+    items: list[ast.expr | None]
+    if isinstance(value, (ast.Tuple, ast.List)):
+        items = list(value.elts)
+    elif isinstance(value, ast.Dict):
+        items = list(value.keys)
+    else:
+        return ()
+    names = tuple(i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str))
+    return names if names and len(names) == len(items) else ()

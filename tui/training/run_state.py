@@ -1,0 +1,224 @@
+"""What the screen knows about one training run, folded from the trainer's JSON events.
+
+Plain data, no Textual: the screen, the past-runs store and the CSV export all read it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+# Smoothing of the loss curve; the bias correction keeps the first points from starting at zero.
+EMA_BETA = 0.9
+FINAL_STATUSES = ("finished", "stopped", "failed")
+
+
+@dataclass
+class LossPoint:
+    t: float
+    step: int
+    epoch: float
+    loss: float
+    ema: float
+    images_per_s: float
+    eta_s: float | None
+
+
+@dataclass
+class EvalPoint:
+    t: float
+    step: int
+    epoch: float
+    test_acc: float
+    per_class: dict[str, float]
+    confusion: list[list[int]] | None
+
+
+@dataclass
+class GpuSample:
+    t: float
+    gpus: list[dict[str, Any]]
+
+
+@dataclass
+class TrainingRun:
+    """One run: its configuration, its curves so far and how it ended."""
+
+    status: str = "ready"  # ready, starting, running, stopping, finished, stopped, failed
+    reason: str = ""
+    config: dict[str, Any] = field(default_factory=dict)
+    device: str = ""
+    dataset: dict[str, Any] = field(default_factory=dict)
+    steps_per_epoch: int = 0
+    total_steps: int = 0
+    world_size: int = 1
+    losses: list[LossPoint] = field(default_factory=list)
+    evals: list[EvalPoint] = field(default_factory=list)
+    gpu_available: bool | None = None
+    gpu_reason: str = ""
+    gpu_samples: list[GpuSample] = field(default_factory=list)
+    ranks: list[dict[str, Any]] = field(default_factory=list)
+    checkpoints: list[str] = field(default_factory=list)
+    final: dict[str, Any] | None = None
+    error: str = ""
+    last_t: float = 0.0
+    version: int = 0  # bumps on every event so panels can tell whether to redraw
+    _ema_raw: float = 0.0
+
+    @property
+    def classes(self) -> list[str]:
+        classes = self.dataset.get("classes")
+        if classes:
+            return list(classes)
+        latest = self.latest_per_class()
+        return list(latest) if latest else []
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.dataset.get("synthetic")) or self.dataset.get("kind") == "synthetic"
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def apply(self, event: dict[str, Any]) -> None:
+        """Fold one trainer event into the run; unknown types are ignored so newer trainers still work."""
+        kind = event.get("type")
+        t = _number(event.get("t"), self.last_t)
+        self.last_t = max(self.last_t, t)
+        self.version += 1
+        handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) else None
+        if handler is not None:
+            handler(event, t)
+
+    def _on_start(self, event: dict[str, Any], t: float) -> None:
+        self.status = "running"
+        self.reason = ""
+        self.config = dict(event.get("config") or {})
+        self.device = str(event.get("device") or self.config.get("device") or "")
+        self.dataset = dict(event.get("dataset") or {})
+        self.steps_per_epoch = int(_number(event.get("steps_per_epoch"), 0))
+        self.total_steps = int(_number(event.get("total_steps"), 0))
+        self.world_size = int(_number(event.get("world_size"), 1))
+
+    def _on_progress(self, event: dict[str, Any], t: float) -> None:
+        loss = _number(event.get("loss"), float("nan"))
+        if loss != loss:  # a NaN loss is still shown in the status, but not plotted
+            self.reason = "the loss became NaN"
+            return
+        self._ema_raw = EMA_BETA * self._ema_raw + (1 - EMA_BETA) * loss
+        corrected = self._ema_raw / (1 - EMA_BETA ** (len(self.losses) + 1))
+        eta = event.get("eta_s")
+        self.losses.append(LossPoint(
+            t=t, step=int(_number(event.get("step"), 0)), epoch=_number(event.get("epoch"), 0.0), loss=loss,
+            ema=corrected, images_per_s=_number(event.get("images_per_s"), 0.0),
+            eta_s=_number(eta, 0.0) if eta is not None else None,
+        ))
+
+    def _on_eval(self, event: dict[str, Any], t: float) -> None:
+        confusion = event.get("confusion")
+        self.evals.append(EvalPoint(
+            t=t, step=int(_number(event.get("step"), 0)), epoch=_number(event.get("epoch"), 0.0),
+            test_acc=_number(event.get("test_acc"), 0.0),
+            per_class={str(k): _number(v, 0.0) for k, v in (event.get("per_class") or {}).items()},
+            confusion=confusion if isinstance(confusion, list) else None,
+        ))
+
+    def _on_gpu(self, event: dict[str, Any], t: float) -> None:
+        self.gpu_available = bool(event.get("available"))
+        if not self.gpu_available:
+            self.gpu_reason = str(event.get("reason") or "no GPU telemetry")
+        gpus = [g for g in event.get("gpus") or [] if isinstance(g, dict)]
+        if gpus:
+            self.gpu_samples.append(GpuSample(t=t, gpus=gpus))
+        if isinstance(event.get("ranks"), list):
+            self.ranks = [r for r in event["ranks"] if isinstance(r, dict)]
+
+    def _on_checkpoint(self, event: dict[str, Any], t: float) -> None:
+        if event.get("path"):
+            self.checkpoints.append(str(event["path"]))
+
+    def _on_end(self, event: dict[str, Any], t: float) -> None:
+        self.final = dict(event)
+        self.status = "stopped" if event.get("status") == "stopped" else "finished"
+        if isinstance(event.get("ranks"), list) and (len(event["ranks"]) > 1 or self.ranks):
+            self.ranks = [r for r in event["ranks"] if isinstance(r, dict)]
+
+    def _on_error(self, event: dict[str, Any], t: float) -> None:
+        self.error = str(event.get("message") or "the trainer reported an error")
+        self.status = "failed"
+        self.reason = self.error
+
+    def process_exited(self, returncode: int, stderr_tail: str, stop_requested: bool) -> None:
+        """The trainer process is gone: settle the status if its events did not."""
+        self.version += 1
+        if self.status in ("finished", "stopped", "failed"):
+            return
+        if stop_requested:
+            self.status = "stopped"
+            self.reason = "stopped before the first step" if not self.losses else ""
+            return
+        self.status = "failed"
+        self.reason = self.error or stderr_tail or f"the trainer exited with code {returncode}"
+
+    # --- read-side helpers for the panels -------------------------------------------------
+
+    def latest_per_class(self) -> dict[str, float]:
+        if self.evals:
+            return self.evals[-1].per_class
+        if self.final and isinstance(self.final.get("per_class"), dict):
+            return {str(k): _number(v, 0.0) for k, v in self.final["per_class"].items()}
+        return {}
+
+    def latest_confusion(self) -> list[list[int]] | None:
+        for point in reversed(self.evals):
+            if point.confusion:
+                return point.confusion
+        return None
+
+    def test_acc(self) -> float | None:
+        if self.final and self.final.get("test_acc") is not None:
+            return _number(self.final["test_acc"], 0.0)
+        return self.evals[-1].test_acc if self.evals else None
+
+    def train_seconds(self) -> float:
+        if self.final and self.final.get("train_s") is not None:
+            return _number(self.final["train_s"], self.last_t)
+        return self.last_t
+
+    def step_at(self, t: float) -> float:
+        """The training step at wall time t, so GPU samples can share the loss plot's step axis."""
+        if not self.losses:
+            return 0.0
+        times = [p.t for p in self.losses]
+        i = bisect_left(times, t)
+        if i <= 0:
+            return float(self.losses[0].step) * (t / times[0] if times[0] > 0 else 1.0)
+        if i >= len(times):
+            return float(self.losses[-1].step)
+        a, b = self.losses[i - 1], self.losses[i]
+        span = b.t - a.t
+        return a.step + (b.step - a.step) * ((t - a.t) / span if span > 0 else 1.0)
+
+
+def downsample(xs: list[float], ys: list[float], limit: int) -> tuple[list[float], list[float]]:
+    """Bucket means, so a plot never draws more points than it has columns to show them."""
+    n = len(xs)
+    if n <= limit or limit < 2:
+        return list(xs), list(ys)
+    out_x: list[float] = []
+    out_y: list[float] = []
+    for b in range(limit):
+        lo = b * n // limit
+        hi = max(lo + 1, (b + 1) * n // limit)
+        out_x.append(sum(xs[lo:hi]) / (hi - lo))
+        out_y.append(sum(ys[lo:hi]) / (hi - lo))
+    return out_x, out_y
+
+
+def _number(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default

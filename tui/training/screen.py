@@ -1,0 +1,360 @@
+"""The training screen: configure a run, start and stop it with `s`, watch it live, compare runs.
+
+The trainer runs in a subprocess (`run_process`); its reader thread queues events and posts a
+coalescing `MetricsTick`; panels repaint from a timer at most `REDRAW_HZ` times a second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, Static
+
+from tui.training.config import trainer_flags, validate_all
+from tui.training.messages import MetricsTick, TrainerExited
+from tui.training.run_process import TrainerProcess, trainer_command
+from tui.training.run_state import TrainingRun
+from tui.training.runs import CSV_FILE, RunRecorder, export_csv, list_runs, load_run, new_run_dir, write_summary
+from tui.training.widgets.accuracy import AccuracyPanel
+from tui.training.widgets.class_panel import ClassPanel
+from tui.training.widgets.config_form import ConfigForm
+from tui.training.widgets.gpu_panel import GpuPanel
+from tui.training.widgets.loss_plot import LossPlot
+from tui.training.widgets.past_runs import MAX_OVERLAYS, CompareTable, PastRunsScreen, percent
+from tui.training.widgets.quiet_static import QuietStatic
+from tui.training.widgets.setup_side import SetupSide
+from tui.training.widgets.throughput import ThroughputPanel
+
+STATUS_STYLES = {"running": "bold cyan", "starting": "cyan", "stopping": "yellow", "finished": "bold green",
+                 "stopped": "bold yellow", "failed": "bold red", "ready": "dim"}
+CommandBuilder = Callable[[Sequence[str]], list[str]]
+
+
+class TrainingScreen(Screen):
+    CSS_PATH = "training.tcss"
+    AUTO_FOCUS = ""  # keys like `s` act at once; Tab enters the form
+    REDRAW_HZ = 5
+    BINDINGS = [
+        Binding("s", "toggle_run", "Run/stop"),
+        Binding("c", "toggle_view", "Setup"),
+        Binding("x", "toggle_x", "Axis"),
+        Binding("m", "toggle_matrix", "Matrix"),
+        Binding("o", "toggle_overlay", "Overlay"),
+        Binding("p", "past_runs", "Runs"),
+        Binding("e", "export", "CSV"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
+                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.defaults = dict(defaults or {})
+        self.run = TrainingRun()
+        self.run_folder: Path | None = None
+        self.x_axis = "step"
+        self.class_mode = "bars"
+        self.overlay_on = False
+        self.marked: set[Path] = set()
+        self._trainer = trainer or trainer_command
+        self._process: TrainerProcess | None = None
+        self._recorder: RunRecorder | None = None
+        self._requested: dict[str, Any] = {}
+        self._started_at = ""
+        self._inbox: deque[dict[str, Any]] = deque()
+        self._overlays: list[tuple[str, TrainingRun]] = []
+        self._loaded: dict[Path, TrainingRun | None] = {}
+        self._leave_armed_at = 0.0
+        self._last_status: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield QuietStatic("", id="status-line")
+        with ContentSwitcher(initial="setup", id="views"):
+            with Horizontal(id="setup"):
+                yield ConfigForm(self.defaults, id="config-form")
+                yield SetupSide(id="setup-side")
+            with Vertical(id="live"):
+                with Horizontal(id="top-row"):
+                    with Vertical(id="loss-box"):
+                        yield LossPlot(id="loss-plot")
+                        yield CompareTable("", id="compare")
+                    yield ClassPanel(id="classes")
+                with Horizontal(id="bottom-row"):
+                    with Vertical(id="stats"):
+                        yield ThroughputPanel("", id="throughput")
+                        yield AccuracyPanel("", id="accuracy")
+                    yield GpuPanel(id="gpu")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#compare").display = False
+        self.query_one("#classes").border_title = "Per-class accuracy"
+        self.query_one("#stats").border_title = "Speed · test accuracy"
+        self.set_interval(1 / self.REDRAW_HZ, self._tick)
+        self._refresh_setup_side()
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "-narrow")
+        self.set_class(self.size.height < 32, "-short")
+
+    # --- running the trainer ------------------------------------------------------------
+
+    def action_toggle_run(self) -> None:
+        if self._process is not None and self._process.running:
+            self.stop_run()
+        else:
+            self.start_run()
+
+    @on(ConfigForm.Submitted)
+    def _form_submitted(self) -> None:
+        if not (self._process and self._process.running):
+            self.start_run()
+
+    def start_run(self) -> None:
+        form = self.query_one(ConfigForm)
+        values = form.values()
+        errors = validate_all(values)
+        if errors:
+            first = form.first_invalid()
+            if first is not None:
+                self.query_one(ContentSwitcher).current = "setup"
+                first.focus()
+            self.notify("Fix the field marked in red first: " + next(iter(errors.values())), severity="error")
+            return
+        self._requested = {k: v for k, v in values.items() if v}
+        self.run_folder = new_run_dir(self._requested)
+        self._started_at = datetime.now().isoformat(timespec="seconds")
+        self.run = TrainingRun(status="starting")
+        self._inbox.clear()
+        self._recorder = RunRecorder(self.run_folder)
+        write_summary(self.run_folder, self.run, self._started_at, self._requested)
+        argv = self._trainer(trainer_flags(values, out_dir=self.run_folder))
+        self._process = TrainerProcess(argv, on_event=self._event_from_thread, on_exit=self._exit_from_thread,
+                                       cwd=self.run_folder)
+        try:
+            self._process.start()
+        except OSError as error:
+            self._process = None
+            self.run.status, self.run.reason = "failed", f"could not start the trainer: {error}"
+            self._settle()
+            return
+        form.set_locked(True)
+        self.set_focus(None)
+        self.query_one(ContentSwitcher).current = "live"
+        self._redraw()
+
+    def stop_run(self) -> None:
+        process = self._process
+        if process is None or not process.running:
+            return
+        self.run.status = "stopping"
+        self.run.reason = "saving a checkpoint"
+        self._stop_in_thread(process)
+        self._redraw()
+
+    @work(thread=True, exclusive=True, group="trainer-stop", exit_on_error=False)
+    def _stop_in_thread(self, process: TrainerProcess) -> None:
+        process.stop()
+
+    def _event_from_thread(self, event: dict[str, Any]) -> None:
+        if self._recorder is not None:
+            self._recorder.record(event)
+        self._inbox.append(event)
+        self.post_message(MetricsTick())
+
+    def _exit_from_thread(self, returncode: int, stderr_tail: str) -> None:
+        self.post_message(TrainerExited(returncode, stderr_tail))
+
+    def on_metrics_tick(self, message: MetricsTick) -> None:
+        status = self.run.status
+        while self._inbox:
+            event = self._inbox.popleft()
+            if self.run.status == "stopping" and event.get("type") not in ("end", "error"):
+                self.run.apply(event)
+                self.run.status = "stopping"  # a late `start` must not hide that we asked it to stop
+            else:
+                self.run.apply(event)
+        if self.run.status != status:
+            if self.run_folder is not None:
+                write_summary(self.run_folder, self.run, self._started_at, self._requested)
+            self._redraw()
+
+    def on_trainer_exited(self, message: TrainerExited) -> None:
+        self.on_metrics_tick(MetricsTick())  # events still queued come first
+        stop_requested = bool(self._process and self._process.stop_requested)
+        self.run.process_exited(message.returncode, message.stderr_tail, stop_requested)
+        self._settle()
+
+    def _settle(self) -> None:
+        """The run is over: close its record, unlock the form, say how it ended."""
+        if self._recorder is not None:
+            self._recorder.close()
+            self._recorder = None
+        if self.run_folder is not None:
+            write_summary(self.run_folder, self.run, self._started_at, self._requested)
+        self.query_one(ConfigForm).set_locked(False)
+        self._refresh_setup_side()
+        self._redraw()
+        if self.run.status == "failed":
+            self.notify(f"Training failed: {self.run.reason}", severity="error", timeout=10)
+
+    def replay(self, events: list[dict[str, Any]]) -> None:
+        """Show a recorded event stream as if it had just streamed in (tests, demos)."""
+        self.run = TrainingRun()
+        for event in events:
+            self.run.apply(event)
+        self.query_one(ContentSwitcher).current = "live"
+        self._redraw()
+        self.call_after_refresh(self._redraw)  # again once the live panels have their sizes
+
+    # --- painting -----------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        # Panels skip repaints when their content and size are unchanged, so this is cheap.
+        self._redraw()
+
+    def _redraw(self) -> None:
+        with self.app.batch_update():
+            self._paint_status()
+            if self.query_one(ContentSwitcher).current != "live":
+                return
+            run = self.run
+            loss = self.query_one(LossPlot)
+            loss.show(run, self.x_axis, self._overlays if self.overlay_on else [])
+            self.query_one(ClassPanel).show(run, self.class_mode)
+            self.query_one(ThroughputPanel).refresh_from(run)
+            self.query_one(AccuracyPanel).refresh_from(run)
+            self.query_one(GpuPanel).refresh_from(run, self.x_axis, loss.x_range)
+            compare = self.query_one(CompareTable)
+            compare.display = self.overlay_on
+            if self.overlay_on:
+                compare.refresh_from(run, self._overlays)
+
+    def _paint_status(self) -> None:
+        run = self.run
+        line = Text(" Training  ")
+        line.append(run.status, style=STATUS_STYLES.get(run.status, "bold"))
+        if run.reason:
+            line.append(f": {run.reason}", style="red" if run.status == "failed" else "")
+        if run.status in ("finished", "stopped") and run.test_acc() is not None:
+            line.append(f"  test accuracy {percent(run.test_acc())}", style="bold")
+        if run.synthetic:
+            line.append("  synthetic data", style="yellow")
+        if run.status == "ready":
+            line.append("  s: start   Tab: edit the configuration", style="dim")
+        self.query_one("#status-line", QuietStatic).show(line)
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "live" if switcher.current == "setup" else "setup"
+        if switcher.current == "setup":
+            self._refresh_setup_side()
+        else:
+            self.set_focus(None)
+        self._redraw()
+
+    def action_toggle_x(self) -> None:
+        self.x_axis = "time" if self.x_axis == "step" else "step"
+        self._show_live()
+
+    def action_toggle_matrix(self) -> None:
+        self.class_mode = "matrix" if self.class_mode == "bars" else "bars"
+        self.set_class(self.class_mode == "matrix", "-matrix")
+        self._show_live()
+
+    def action_toggle_overlay(self) -> None:
+        self.overlay_on = not self.overlay_on
+        if self.overlay_on:
+            self._load_overlays()
+            if not self._overlays:
+                self.overlay_on = False
+                self.notify("No past runs with a loss curve yet.", severity="warning")
+        self._show_live()
+
+    def action_past_runs(self) -> None:
+        runs = list_runs(active=self.run_folder if self.run.status in ("starting", "running", "stopping") else None)
+        self.app.push_screen(PastRunsScreen(runs, self.marked), self._past_runs_closed)
+
+    def _past_runs_closed(self, marked: set[Path] | None) -> None:
+        if marked is None:
+            return
+        self.marked = marked
+        self.overlay_on = bool(marked)
+        self._load_overlays()
+        self._show_live()
+
+    def action_export(self) -> None:
+        run, folder = self.run, self.run_folder
+        if folder is None or not (run.losses or run.evals):
+            past = [r for r in list_runs() if r.path != folder]
+            if not past:
+                self.notify("Nothing to export yet: start a run with s.", severity="warning")
+                return
+            folder, run = past[0].path, load_run(past[0].path)
+            if run is None:
+                self.notify(f"No metrics recorded in {folder}", severity="error")
+                return
+        path = export_csv(run, folder / CSV_FILE)
+        self.notify(f"Metrics written to {path}", timeout=10)
+
+    def action_leave(self) -> None:
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+            return
+        running = self._process is not None and self._process.running
+        if self.app.is_screen_installed(self):
+            # The app keeps this screen, so the run goes on while the learner reads a lesson.
+            if running:
+                self.notify("The run goes on; t brings you back here.")
+        elif running:
+            now = time.monotonic()
+            if now - self._leave_armed_at > 3:
+                self._leave_armed_at = now
+                self.notify("A run is going: Esc again within 3 s stops it and leaves; s stops it and stays.",
+                            severity="warning")
+                return
+            self.stop_run()
+        if hasattr(self.app, "action_home"):
+            self.app.run_action("home")
+        elif len(self.app.screen_stack) > 1:
+            self.dismiss()
+
+    def on_unmount(self) -> None:
+        process = self._process
+        if process is not None and process.running:
+            # Leaving the screen (or the app) must not leave a trainer running behind it.
+            threading.Thread(target=process.stop, name="trainer-stop", daemon=False).start()
+
+    def _show_live(self) -> None:
+        self.query_one(ContentSwitcher).current = "live"
+        self.set_focus(None)
+        self._redraw()
+
+    def _load_overlays(self) -> None:
+        paths = [p for p in self.marked if p != self.run_folder]
+        if not paths:
+            paths = [r.path for r in list_runs() if r.path != self.run_folder][:MAX_OVERLAYS]
+        self._overlays = []
+        for path in sorted(paths, reverse=True)[:MAX_OVERLAYS]:
+            if path not in self._loaded:
+                self._loaded[path] = load_run(path)
+            past = self._loaded[path]
+            if past is not None and past.losses:
+                summary = f"{path.name[4:8]} {path.name[9:13]} {past.config.get('preset', '')}"
+                self._overlays.append((f"{summary} {percent(past.test_acc())}", past))
+
+    def _refresh_setup_side(self) -> None:
+        self.query_one(SetupSide).refresh_from(list_runs(active=self.run_folder))

@@ -1,0 +1,1 @@
+"""The training screen's panels, one module per panel."""

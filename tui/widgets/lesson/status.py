@@ -1,0 +1,47 @@
+"""The line above the footer: kernel state, sandbox level and exercise progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from curriculum.lesson import BrokenLesson, Lesson
+
+STATE_STYLES = {
+    "idle": ("●", "green"),
+    "busy": ("●", "yellow"),
+    "starting": ("◌", "yellow"),
+    "stopped": ("○", "dim"),
+    "dead": ("✗", "red"),
+    "unavailable": ("✗", "red"),
+}
+POLL_INTERVAL = 0.5  # the kernel can die on its own, so its state is polled, not only pushed
+
+
+class KernelStatus(Static):
+    def __init__(self, session, lesson: Lesson | BrokenLesson) -> None:
+        super().__init__("", id="kernel-status")
+        self.session = session
+        self.lesson = lesson
+        self._last = None
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        self.set_interval(POLL_INTERVAL, self.refresh_status)
+
+    def refresh_status(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.session is None or isinstance(self.lesson, BrokenLesson):
+            text.append(" no kernel: this lesson did not load", style="red")
+        else:
+            state = self.session.state
+            mark, style = STATE_STYLES.get(state, ("?", "dim"))
+            text.append(f" {mark} kernel {state}", style=style)
+            text.append(f"  │ sandbox {self.session.isolation}")
+            passed, total = self.app.progress.lesson_summary(self.lesson)
+            if total:
+                text.append(f"  │ exercises {passed}/{total}", style="green" if passed == total else "")
+        key = text.plain
+        if key != self._last:
+            self._last = key
+            self.update(text)
