@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,9 +16,11 @@ from tui.messages import ProgressChanged
 from tui.options import AppOptions
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
-from tui.screens.lesson import LessonScreen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.session import LessonSession
+
+if TYPE_CHECKING:
+    from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
 
 LESSON_NAMES = {1: "Tensors", 2: "Autograd", 3: "Neural networks", 4: "Training a classifier", 5: "Data parallelism"}
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
@@ -55,6 +57,7 @@ class BlitzApp(App):
         self.kernel_factory = kernel_factory or real_kernel_factory(self.options)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
+        self._save_problem: str | None = None  # told once, not on every keystroke
         self._kernels_stopped = False
 
     # ----- start and stop -----------------------------------------------------------------
@@ -115,10 +118,11 @@ class BlitzApp(App):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        try:
-            self.progress.save()
-        except OSError as error:
-            self.notify(f"Progress could not be saved: {error}", severity="error")
+        saved = self.progress.save()
+        problem = getattr(self.progress, "save_error", None)
+        if saved is False and problem and problem != self._save_problem:
+            self.notify(problem, title="Progress not saved", severity="error", timeout=10)
+        self._save_problem = problem if saved is False else None
 
     def on_progress_changed(self, message: ProgressChanged) -> None:
         home = self.get_screen("home")
@@ -139,8 +143,7 @@ class BlitzApp(App):
         self.notify("Progress reset." if lesson_id is None else "Lesson reset.")
 
     def last_lesson_number(self) -> int | None:
-        last = getattr(self.progress, "last_lesson", None)
-        last = last() if callable(last) else last
+        last = self.progress.last_lesson
         for lesson in self.lessons:
             if last in (lesson.id, lesson.number):
                 return lesson.number
@@ -152,6 +155,8 @@ class BlitzApp(App):
 
     def lesson_screen(self, number: int) -> LessonScreen | None:
         if number not in self.lesson_screens:
+            from tui.screens.lesson import LessonScreen
+
             lesson = self.lesson_by_number(number)
             if lesson is None:
                 return None
@@ -181,9 +186,9 @@ class BlitzApp(App):
         self.show_screen(screen)
 
     def current_lesson_number(self) -> int:
-        screen = self.screen
-        if isinstance(screen, LessonScreen):
-            return screen.lesson.number
+        lesson = getattr(self.screen, "lesson", None)
+        if lesson is not None:
+            return lesson.number
         return self.last_lesson_number() or 0
 
     def action_next_lesson(self) -> None:

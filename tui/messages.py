@@ -13,7 +13,7 @@ class RunOutcome:
     """What one run of a cell gave: the kernel's result and, for an exercise, its check."""
 
     result: Any  # curriculum.kernel.ExecResult
-    check: Any = None  # curriculum.kernel.CheckResult, when the cell is an exercise and ran cleanly
+    attempt: Any = None  # curriculum.exercises.Attempt, when the cell is an exercise
     failure: str = ""  # one line when the kernel could not run the cell at all
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
+from curriculum.exercises import run_exercise
+from curriculum.lesson import CodeCell
 from tui.kernels import KernelFactory, KernelLike, KernelUnavailable
 from tui.messages import RunOutcome
 
@@ -59,17 +61,17 @@ class LessonSession:
             self.problem = ""
             return True
 
-    def run(self, code: str, on_output: Callable[[str, str], None], check: str | None = None) -> RunOutcome:
+    def run(self, cell: CodeCell, code: str, on_output: Callable[[str, str], None]) -> RunOutcome:
+        """Run the learner's `code` for `cell`; an exercise's check runs right after it."""
         try:
             self.ensure_started()
         except Exception as error:  # the kernel could not start: say why in the cell
             return RunOutcome(result=None, failure=_one_line(error))
         assert self._kernel is not None
-        result = self._kernel.execute(code, on_output=on_output)
-        outcome = RunOutcome(result=result)
-        if check is not None and getattr(result, "status", "") == "ok":
-            outcome.check = self._kernel.check(check)
-        return outcome
+        if cell.exercise is not None:
+            attempt = run_exercise(self._kernel, cell, source=code, on_output=on_output)
+            return RunOutcome(result=attempt.result, attempt=attempt)
+        return RunOutcome(result=self._kernel.execute(code, on_output=on_output))
 
     def interrupt(self) -> None:
         if self._kernel is not None and self._kernel.state == "busy":

@@ -7,6 +7,7 @@ code or subprocesses are read by a thread and merged in as they arrive.
 from __future__ import annotations
 
 import codecs
+import collections
 import io
 import os
 import select
@@ -20,35 +21,42 @@ HIGH_WATER = 4 << 20  # a cell that prints faster than the app reads waits here 
 
 
 class Channel:
-    """The kernel's side of the message pipe: control messages plus buffered cell output."""
+    """The kernel's side of the message pipe: control messages plus buffered cell output.
+
+    Writers only append to a deque (thread-safe, no lock), so two million prints stay cheap;
+    a flusher thread sends what piled up every COALESCE_S.
+    """
 
     def __init__(self, fd: int):
         self.fd = fd
         self.enabled = True  # False in a process forked by a cell
         self.sink: list[str] | None = None  # set while a check runs: output is kept, not streamed
         self._send_lock = threading.Lock()
-        self._cond = threading.Condition(threading.Lock())
-        self._parts: list[list] = []  # [stream, [pieces]] with adjacent same-stream writes merged
-        self._size = 0
+        self._queue: collections.deque = collections.deque()
+        self._pending = 0  # characters queued; approximate under races, which only shifts backpressure a little
+        self._has_data = threading.Event()
+        self._drained = threading.Event()
         threading.Thread(target=self._flush_loop, name="output-flusher", daemon=True).start()
 
     def output(self, stream: str, text: str) -> None:
         if not text:
             return
-        with self._cond:
-            if self.sink is not None:
-                self.sink.append(text)
-                return
-            if self._parts and self._parts[-1][0] == stream:
-                self._parts[-1][1].append(text)
-            else:
-                self._parts.append([stream, [text]])
-            was_empty = self._size == 0
-            self._size += len(text)
-            if was_empty or self._size >= HIGH_WATER:
-                self._cond.notify_all()
-            while self._size >= HIGH_WATER and self.enabled:
-                self._cond.wait(0.5)
+        if self.sink is not None:
+            self.sink.append(text)
+            return
+        if not self._queue:
+            self._has_data.set()
+        self._queue.append((stream, text))
+        self._pending += len(text)
+        if self._pending >= HIGH_WATER and self.enabled:
+            self._wait_for_room()
+
+    def _wait_for_room(self) -> None:
+        self._has_data.set()
+        while self._pending >= HIGH_WATER and self.enabled:
+            self._drained.clear()
+            self._has_data.set()
+            self._drained.wait(0.5)
 
     def send(self, message: dict) -> None:
         """Send a control message after every bit of output written before it."""
@@ -65,21 +73,41 @@ class Channel:
 
     def _flush_loop(self) -> None:
         while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._size > 0)
-                self._cond.wait_for(lambda: self._size >= HIGH_WATER, timeout=COALESCE_S)
+            self._has_data.wait(0.25)  # the timeout covers a wake-up lost to a race
+            self._has_data.clear()
+            if not self._queue:
+                continue
+            if self._pending < HIGH_WATER:
+                time.sleep(COALESCE_S)  # let more output pile up: one message, not thousands
             try:
                 self.flush()
             except OSError:
                 return  # the app is gone; the kernel will notice on its command pipe
 
+    def _take(self) -> list[list]:
+        parts: list[list] = []
+        queue = self._queue
+        taken = 0
+        while True:
+            try:
+                stream, text = queue.popleft()
+            except IndexError:
+                break
+            taken += len(text)
+            if parts and parts[-1][0] == stream:
+                parts[-1][1].append(text)
+            else:
+                parts.append([stream, [text]])
+        self._pending -= taken
+        if self._pending < 0:
+            self._pending = 0
+        self._drained.set()
+        return parts
+
     def _send_pending(self) -> None:
-        with self._cond:
-            parts, self._parts, self._size = self._parts, [], 0
-            self._cond.notify_all()
         batch: list[list[str]] = []
         batch_size = 0
-        for stream, pieces in parts:
+        for stream, pieces in self._take():
             text = clean_text("".join(pieces))
             for start in range(0, len(text), MAX_CHUNK_CHARS):
                 chunk = text[start : start + MAX_CHUNK_CHARS]
@@ -118,9 +146,15 @@ class StreamWriter(io.TextIOBase):
         return self._fd  # fds 1 and 2 are captured too, so subprocess(stdout=sys.stdout) works
 
     def write(self, text) -> int:
-        if not isinstance(text, str):
+        if text.__class__ is not str and not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._channel.output(self._name, text)
+        channel = self._channel
+        queue = channel._queue
+        if queue and channel.sink is None and channel._pending < HIGH_WATER:
+            queue.append((self._name, text))  # the common case of Channel.output, inlined: prints are hot
+            channel._pending += len(text)
+        else:
+            channel.output(self._name, text)
         return len(text)
 
     def flush(self) -> None:
@@ -157,13 +191,17 @@ class FdCapture:
 
     def ensure(self) -> None:
         """Re-capture fd 1 or 2 if a cell closed it."""
-        changed = False
+        closed = []
         for fd in self.STREAMS:
             try:
                 os.fstat(fd)
             except OSError:
-                self._install(fd)
-                changed = True
+                closed.append(fd)
+        for _ in closed:  # hold the free low numbers, so the new pipes don't land on fd 1 or 2
+            os.open(os.devnull, os.O_WRONLY)
+        for fd in closed:
+            self._install(fd)
+        changed = bool(closed)
         if changed:
             os.write(self._wake_w, b"r")
 

@@ -75,7 +75,9 @@ def bwrap_prefix(*, workspace: str, writable: list[str], tmpdir: str, allow_netw
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if not allow_network:
         args.append("--unshare-net")
-    args += ["--die-with-parent", "--chdir", workspace, "--"]
+    # No --die-with-parent: it fires when the *thread* that started bwrap ends, and the app starts
+    # kernels from worker threads. The nanny's lifeline pipe ends the sandbox when the app goes.
+    args += ["--chdir", workspace, "--"]
     return args
 
 

@@ -27,6 +27,7 @@ class CellRunner:
         self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins, "show": display.show}
         self.gpu_fraction = gpu_fraction
         self.in_cell = False
+        self.pending_interrupt = False  # SIGINT that came while the kernel was between the request and the cell
         self._cuda_configured = False
         self.main_pid = os.getpid()
         builtins.input = _no_input
@@ -37,6 +38,7 @@ class CellRunner:
         # Only the learner's code is interrupted; the kernel's own bookkeeping always finishes.
         if self.in_cell:
             raise KeyboardInterrupt
+        self.pending_interrupt = True
 
     def configure_gpu(self) -> None:
         """Cap this kernel's share of each GPU, once torch is loaded, without starting CUDA early."""
@@ -59,6 +61,9 @@ class CellRunner:
     def _run_user(self, code, *, mode: str, namespace: dict):
         self.in_cell = True
         try:
+            if self.pending_interrupt:
+                self.pending_interrupt = False
+                raise KeyboardInterrupt
             if mode == "eval":
                 return eval(code, namespace)
             exec(code, namespace)
@@ -87,13 +92,14 @@ class CellRunner:
         except BaseException as exc:  # the cell's failure is a result, never the kernel's end
             if os.getpid() != self.main_pid:
                 os._exit(0)  # a process the cell forked finished the cell: it must not go on as the kernel
-            status, error, message = self._describe_failure(exc)
+            status, error, message = self._describe_failure(exc, filename)
         if os.getpid() != self.main_pid:
             os._exit(0)
         self.configure_gpu()
         images, image_error = self._images()
         if image_error and status == "ok":
-            status, error, message = self._describe_failure(image_error)
+            status, error, message = self._describe_failure(image_error, filename)
+        self.pending_interrupt = False  # an interrupt that arrives after the cell ended is for nothing
         return {
             "t": "result",
             "status": status,
@@ -109,11 +115,11 @@ class CellRunner:
         except Exception as exc:
             return [], exc
 
-    def _describe_failure(self, exc: BaseException) -> tuple[str, dict, str]:
+    def _describe_failure(self, exc: BaseException, filename: str = "") -> tuple[str, dict, str]:
         ename = type(exc).__name__
         evalue = str(exc)
         error = {"ename": ename, "evalue": evalue, "traceback": tracebacks.format_exception(exc)}
-        line = tracebacks.cell_line(exc)
+        line = tracebacks.cell_line(exc, filename)
         exc.__traceback__ = None  # don't keep the cell's frames (and their tensors) alive
         if isinstance(exc, KeyboardInterrupt):
             return "interrupted", error, ""
@@ -154,4 +160,5 @@ class CellRunner:
             display._pending.clear()
         if os.getpid() != self.main_pid:
             os._exit(0)
+        self.pending_interrupt = False
         return {"t": "check", "passed": True, "message": "".join(sink).strip()[-500:]}

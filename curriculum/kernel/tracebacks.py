@@ -26,7 +26,7 @@ def _format_frames(frames: list[traceback.FrameSummary]) -> list[str]:
     """Cell frames as usual; each run of other frames folded to one line, except the innermost."""
     first_cell = next((i for i, f in enumerate(frames) if f.filename.startswith(CELL_PREFIX)), None)
     if first_cell is None:
-        return traceback.StackSummary.from_list(frames[-1:]).format()
+        return []  # only the kernel's own frames: nothing the learner can act on
     frames = frames[first_cell:]  # the kernel's own frames come first: the learner never needs them
     lines: list[str] = []
     run: list[traceback.FrameSummary] = []
@@ -70,19 +70,20 @@ def format_exception(exc: BaseException, _depth: int = 0) -> str:
             parts.append(format_exception(exc.__context__, _depth + 1))
             parts.append("\nDuring handling of the above exception, another exception occurred:\n\n")
     frames = list(traceback.extract_tb(exc.__traceback__))
-    if frames and not isinstance(exc, SyntaxError):
+    shown = _format_frames(frames) if not isinstance(exc, SyntaxError) else []
+    if shown:
         parts.append("Traceback (most recent call last):\n")
-        parts.extend(_format_frames(frames))
+        parts.extend(shown)
     parts.extend(traceback.format_exception_only(type(exc), exc))
     return "".join(parts)
 
 
-def cell_line(exc: BaseException) -> int | None:
-    """The line of the innermost cell frame, or of the syntax error."""
-    if isinstance(exc, SyntaxError) and (exc.filename or "").startswith(CELL_PREFIX):
+def cell_line(exc: BaseException, filename: str) -> int | None:
+    """The line of the running cell (`filename`) where the error happened, or of the syntax error."""
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
         return exc.lineno
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.startswith(CELL_PREFIX):
+        if frame.filename == filename:
             line = frame.lineno
     return line

@@ -29,11 +29,11 @@ def default_memory_bytes() -> int:
 
 class Watchdog:
     def __init__(self, root: int, *, memory_bytes: int, max_processes: int,
-                 on_breach: Callable[[str, int], None], interval: float = INTERVAL_S):
+                 on_breach: Callable[[str, int], None], interval: float | None = None):
         self.root = root
         self.memory_bytes = memory_bytes
         self.max_processes = max_processes
-        self.interval = interval
+        self.interval = INTERVAL_S if interval is None else interval
         self.kernel_pid: int | None = None  # set once the kernel reported in
         self.peak_bytes = 0
         self.seen: dict[int, int] = {}  # pid -> start time, for processes that left the tree

@@ -1,6 +1,6 @@
 """Saving and finding a run's checkpoints: checkpoints/epoch-NNN.pt, checkpoints/stopped.pt, last.json.
 
-A checkpoint holds the weights, the momentum buffers, the recipe and where in which epoch the run
+A checkpoint holds the weights, the optimiser's state, the recipe and where in which epoch the run
 was, so a resumed run replays the same batch order from the very next step.
 """
 
@@ -30,13 +30,14 @@ class RunState:
 
 
 def save(out_dir: Path, name: str, *, config: dict, state: RunState, model: torch.nn.Module,
-         momentum: list[torch.Tensor], classes: list[str]) -> Path:
+         optimizer_state: dict, classes: list[str]) -> Path:
     path = out_dir / "checkpoints" / f"{name}.pt"
     payload = {
         "config": config,
         "state": asdict(state),
         "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-        "momentum": [m.detach().cpu() for m in momentum],
+        "optimizer_state": {k: [t.detach().cpu() for t in v] if isinstance(v, list) else v
+                            for k, v in optimizer_state.items()},
         "classes": list(classes),
     }
     buffer = io.BytesIO()

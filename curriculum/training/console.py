@@ -60,9 +60,6 @@ class ConsoleSink:
     def on_checkpoint(self, e: dict) -> None:
         self._print(f"checkpoint: {e['path']}")
 
-    def on_error(self, e: dict) -> None:
-        self._print(f"error: {e['message']}")
-
     def on_end(self, e: dict) -> None:
         if e["status"] == "stopped":
             self._print(f"stopped after {e['steps']} steps")

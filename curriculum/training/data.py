@@ -125,7 +125,7 @@ def _cifar10(show_progress: bool) -> Dataset:
 
 
 def _synthetic(count: int) -> Dataset:
-    saved = _cached(f"synthetic-{count}", "v1", lambda: _as_saved(*make_synthetic(count), CIFAR10_CLASSES))
+    saved = _cached(f"synthetic-{count}", "v2", lambda: _as_saved(*make_synthetic(count), CIFAR10_CLASSES))
     return _from_saved("synthetic", f"synthetic ({count} generated images)", saved)
 
 

@@ -3,7 +3,7 @@
 At batch 4 on a CPU nearly all of autograd's time is bookkeeping, so this step calls the ATen
 kernels directly, writes every gradient into one flat buffer and updates all weights with two
 in-place operations. It computes exactly what autograd plus `torch.optim.SGD` compute
-(tests/training/test_steps.py compares them), and the model's parameters stay views of its buffer,
+(tests/training/test_steps.py compares them; also for torch.optim.Adam), and the model's parameters stay views of its buffer,
 so evaluation and checkpoints use the model as usual.
 """
 
@@ -22,15 +22,18 @@ POOL = ([2, 2], [2, 2], [0, 0], [1, 1], False)  # kernel, stride, padding, dilat
 class LeanCpuStep:
     """One SGD-with-momentum step on the batch at `indices` of the resident training tensors."""
 
-    def __init__(self, model: BlitzNet, images: torch.Tensor, labels: torch.Tensor, lr: float, momentum: float):
-        self.model, self.images, self.lr, self.momentum = model, images, lr, momentum
+    def __init__(self, model: BlitzNet, images: torch.Tensor, labels: torch.Tensor, lr: float, momentum: float,
+                 optimizer: str = "sgd"):
+        self.model, self.images, self.lr, self.momentum, self.optimizer = model, images, lr, momentum, optimizer
         self.one_hot = F.one_hot(labels, model.fc3.out_features).to(images.dtype)
         params = list(model.parameters())
         total = sum(p.numel() for p in params)
         self.flat = torch.empty(total)
         self.grad_flat = torch.zeros(total)
-        self.momentum_flat = torch.zeros(total)
-        self.weights, self.grads, self.buffers = [], [], []
+        self.momentum_flat = torch.zeros(total)  # SGD's momentum, or Adam's first moment
+        self.square_flat = torch.zeros(total) if optimizer == "adam" else None
+        self.adam_steps = 0
+        self.weights, self.grads, self.layout = [], [], []
         offset = 0
         for p in params:
             n = p.numel()
@@ -39,16 +42,26 @@ class LeanCpuStep:
             p.data = view  # the model now reads the weights this step updates
             self.weights.append(view)
             self.grads.append(self.grad_flat[offset:offset + n].view(p.shape))
-            self.buffers.append(self.momentum_flat[offset:offset + n].view(p.shape))
+            self.layout.append((offset, p.shape))
             offset += n
         self.loss_sum = torch.zeros(())
 
-    def momentum_buffers(self) -> list[torch.Tensor]:
-        return [b.clone() for b in self.buffers]
+    def _split(self, flat: torch.Tensor) -> list[torch.Tensor]:
+        return [flat[offset:offset + shape.numel()].view(shape).clone() for offset, shape in self.layout]
 
-    def load_momentum(self, buffers: list[torch.Tensor]) -> None:
-        for mine, saved in zip(self.buffers, buffers):
-            mine.copy_(saved)
+    def export_state(self) -> dict:
+        """The optimiser's state per parameter, in the format every step kind shares."""
+        if self.optimizer == "adam":
+            return {"exp_avg": self._split(self.momentum_flat), "exp_avg_sq": self._split(self.square_flat),
+                    "step": self.adam_steps}
+        return {"momentum": self._split(self.momentum_flat)}
+
+    def import_state(self, state: dict) -> None:
+        first = state.get("exp_avg" if self.optimizer == "adam" else "momentum", [])
+        torch.cat([t.reshape(-1) for t in first] or [self.momentum_flat], out=self.momentum_flat)
+        if self.optimizer == "adam":
+            torch.cat([t.reshape(-1) for t in state["exp_avg_sq"]], out=self.square_flat)
+            self.adam_steps = int(state["step"])
 
     def __call__(self, indices: torch.Tensor) -> None:
         w1, b1, w2, b2, w3, b3, w4, b4, w5, b5 = self.weights
@@ -92,6 +105,19 @@ class LeanCpuStep:
         gw1.copy_(grad_w1)
         gb1.copy_(grad_b1)
 
+        if self.optimizer == "adam":
+            self._adam()
+            return
         # SGD with momentum (dampening 0) on all weights at once, as torch.optim.SGD does it.
         self.momentum_flat.mul_(self.momentum).add_(self.grad_flat)
         self.flat.add_(self.momentum_flat, alpha=-self.lr)
+
+    def _adam(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+        """torch.optim.Adam's update (no weight decay, no amsgrad) on the flat buffers."""
+        self.adam_steps += 1
+        self.momentum_flat.lerp_(self.grad_flat, 1 - beta1)
+        self.square_flat.mul_(beta2).addcmul_(self.grad_flat, self.grad_flat, value=1 - beta2)
+        bias1 = 1 - beta1 ** self.adam_steps
+        bias2_sqrt = (1 - beta2 ** self.adam_steps) ** 0.5
+        denominator = (self.square_flat.sqrt() / bias2_sqrt).add_(eps)
+        self.flat.addcdiv_(self.momentum_flat, denominator, value=-self.lr / bias1)

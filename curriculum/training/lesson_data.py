@@ -14,6 +14,8 @@ from pathlib import Path
 from curriculum.paths import cache_dir
 from curriculum.training import data, sources
 
+SYNTHETIC_LESSON_IMAGES = 5000
+
 
 def lesson_data_root() -> Path:
     """An ImageFolder root holding train/<class>/ and test/<class>/ (see the module docstring)."""
@@ -31,7 +33,7 @@ def lesson_data_root() -> Path:
             return root
     root = base / "synthetic"
     if not (root / ".complete").is_file():
-        _write_pngs(data.load_dataset("synthetic:5000"), root)
+        _write_pngs(data.load_dataset(f"synthetic:{SYNTHETIC_LESSON_IMAGES}"), root)
     return root
 
 

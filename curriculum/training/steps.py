@@ -15,12 +15,24 @@ from torch.nn import functional as F
 TINY_BATCH = 16
 
 
-class EagerStep:
-    """Autograd plus a foreach SGD: the plain PyTorch step, for big batches and as a reference."""
+def make_optimizer(name: str, params, lr: float, momentum: float, capturable: bool = False):
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, foreach=True, capturable=capturable)
+    return torch.optim.SGD(params, lr=lr, momentum=momentum, foreach=True)
 
-    def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor, lr: float, momentum: float):
-        self.model, self.images, self.labels = model, images, labels
-        self.optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, foreach=True)
+
+# Per-parameter optimiser state, as checkpoints store it: SGD keeps one buffer, Adam two and a count.
+STATE_KEYS = {"sgd": ("momentum_buffer",), "adam": ("exp_avg", "exp_avg_sq")}
+SAVED_NAMES = {"momentum_buffer": "momentum"}
+
+
+class EagerStep:
+    """Autograd plus a foreach optimiser: the plain PyTorch step, for big batches and as a reference."""
+
+    def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor, lr: float, momentum: float,
+                 optimizer: str = "sgd", capturable: bool = False):
+        self.model, self.images, self.labels, self.kind = model, images, labels, optimizer
+        self.optimizer = make_optimizer(optimizer, model.parameters(), lr, momentum, capturable)
         self.loss_sum = torch.zeros((), device=images.device)
         self.keep_grads = False  # set once a CUDA graph owns the gradient tensors
 
@@ -33,30 +45,47 @@ class EagerStep:
         self.optimizer.step()
         self.loss_sum.add_(loss.detach())
 
-    def momentum_buffers(self) -> list[torch.Tensor]:
-        out = []
-        for p in self.model.parameters():
-            buf = self.optimizer.state.get(p, {}).get("momentum_buffer")
-            out.append(torch.zeros_like(p) if buf is None else buf.detach().clone())
+    def export_state(self) -> dict:
+        out: dict = {}
+        params = list(self.model.parameters())
+        for key in STATE_KEYS[self.kind]:
+            out[SAVED_NAMES.get(key, key)] = [
+                self.optimizer.state[p][key].detach().clone() if key in self.optimizer.state.get(p, {})
+                else torch.zeros_like(p) for p in params]
+        if self.kind == "adam":
+            steps = [self.optimizer.state[p]["step"] for p in params if "step" in self.optimizer.state.get(p, {})]
+            out["step"] = int(steps[0]) if steps else 0
         return out
 
-    def load_momentum(self, buffers: list[torch.Tensor]) -> None:
-        for p, saved in zip(self.model.parameters(), buffers):
+    def import_state(self, saved: dict) -> None:
+        for i, p in enumerate(self.model.parameters()):
             state = self.optimizer.state[p]
-            if state.get("momentum_buffer") is None:
-                state["momentum_buffer"] = saved.to(p.device).clone()
-            else:
-                state["momentum_buffer"].copy_(saved)
+            for key in STATE_KEYS[self.kind]:
+                value = saved[SAVED_NAMES.get(key, key)][i].to(p.device)
+                if key in state:
+                    state[key].copy_(value)
+                else:
+                    state[key] = value.clone()
+            if self.kind == "adam":
+                step = torch.tensor(float(saved["step"]), device=p.device if self._capturable() else "cpu")
+                if "step" in state:
+                    state["step"].copy_(step)
+                else:
+                    state["step"] = step
+
+    def _capturable(self) -> bool:
+        return bool(self.optimizer.param_groups[0].get("capturable", False))
 
 
 class CudaGraphStep(EagerStep):
     """The eager step captured once in a CUDA graph: at batch 4 a step is launch-bound, a replay is not."""
 
-    def __init__(self, model, images, labels, lr, momentum, batch_size: int, warmup: int = 3):
-        super().__init__(model, images, labels, lr, momentum)
+    def __init__(self, model, images, labels, lr, momentum, optimizer: str, batch_size: int, warmup: int = 3):
+        super().__init__(model, images, labels, lr, momentum, optimizer, capturable=True)
         self.batch_size = batch_size
         self.static_indices = torch.arange(batch_size, device=images.device)
         saved_weights = [p.detach().clone() for p in model.parameters()]
+        saved_state = self.export_state()
         # Warm up on a side stream (lazy init, momentum buffers), then capture a steady-state step.
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
@@ -73,12 +102,8 @@ class CudaGraphStep(EagerStep):
         with torch.no_grad():
             for p, w in zip(model.parameters(), saved_weights):
                 p.copy_(w)
-            for buf in self.momentum_buffers_live():
-                buf.zero_()
+            self.import_state(saved_state)
             self.loss_sum.zero_()
-
-    def momentum_buffers_live(self) -> list[torch.Tensor]:
-        return [self.optimizer.state[p]["momentum_buffer"] for p in self.model.parameters()]
 
     def __call__(self, indices: torch.Tensor) -> None:
         if indices.shape[0] != self.batch_size:
@@ -89,13 +114,13 @@ class CudaGraphStep(EagerStep):
 
 
 def make_step(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, lr: float, momentum: float,
-              batch_size: int, use_graph: bool = True):
+              batch_size: int, optimizer: str = "sgd", use_graph: bool = True):
     """The fastest correct step for this device and batch size."""
     device = images.device
     if device.type == "cuda" and use_graph:
-        return CudaGraphStep(model, images, labels, lr, momentum, batch_size)
+        return CudaGraphStep(model, images, labels, lr, momentum, optimizer, batch_size)
     if device.type == "cpu" and batch_size <= TINY_BATCH:
         from curriculum.training.lean_step import LeanCpuStep
 
-        return LeanCpuStep(model, images, labels, lr, momentum)
-    return EagerStep(model, images, labels, lr, momentum)
+        return LeanCpuStep(model, images, labels, lr, momentum, optimizer)
+    return EagerStep(model, images, labels, lr, momentum, optimizer)

@@ -28,7 +28,7 @@ def _pictures(count: int, generator: torch.Generator) -> tuple[torch.Tensor, tor
     labels = torch.arange(count) % 10
     labels = labels[torch.randperm(count, generator=generator)]
     k = labels.float()
-    angle = k * (math.pi / 10) + 0.25 * torch.randn(count, generator=generator)
+    angle = k * (math.pi / 10) + 0.45 * torch.randn(count, generator=generator)
     frequency = 0.25 + 0.06 * (k % 5) + 0.03 * torch.randn(count, generator=generator)
     phase = 2 * math.pi * torch.rand(count, generator=generator)
     coords = torch.arange(32, dtype=torch.float32) - 15.5
@@ -36,9 +36,9 @@ def _pictures(count: int, generator: torch.Generator) -> tuple[torch.Tensor, tor
     along = xx * angle.cos().view(-1, 1, 1) + yy * angle.sin().view(-1, 1, 1)
     stripes = torch.sin(along * frequency.view(-1, 1, 1) + phase.view(-1, 1, 1))  # N,32,32
     hue = 2 * math.pi * (k / 10).view(-1, 1) + torch.tensor([0.0, 2.1, 4.2])
-    colour = 0.5 + 0.35 * torch.cos(hue)  # N,3
-    contrast = 0.15 + 0.2 * torch.rand(count, 1, 1, 1, generator=generator)
+    colour = 0.5 + 0.1 * torch.cos(hue)  # N,3
+    contrast = 0.05 + 0.2 * torch.rand(count, 1, 1, 1, generator=generator)
     pictures = colour.view(-1, 3, 1, 1) + contrast * stripes.unsqueeze(1)
-    pictures = pictures + 0.25 * torch.randn(count, 3, 32, 32, generator=generator)
+    pictures = pictures + 0.4 * torch.randn(count, 3, 32, 32, generator=generator)
     pictures = pictures * (0.6 + 0.8 * torch.rand(count, 1, 1, 1, generator=generator))  # brightness
     return (pictures.clamp(0, 1) * 255).round().to(torch.uint8), labels

@@ -74,10 +74,11 @@ class Trainer:
         self.shard_size = len(range(rank, len(self.train_y), world_size))
         self.steps_per_epoch = -(-self.shard_size // config.batch_size)
         self.step = make_step(self.model, self.train_x, self.train_y, lr=config.lr, momentum=config.momentum,
-                              batch_size=config.batch_size, use_graph=use_graph)
+                              batch_size=config.batch_size, optimizer=config.optimizer, use_graph=use_graph)
         if resume is not None:
-            self.step.load_momentum([m.to(self.device) for m in resume["momentum"]])
+            self.step.import_state(resume["optimizer_state"])
         self.last_eval: dict | None = None
+        self.progress_interval: float | None = PROGRESS_INTERVAL_S  # None: no progress events, no syncs
 
     def request_stop(self) -> None:
         """Safe from a signal handler: the loop stops after the current step."""
@@ -125,7 +126,8 @@ class Trainer:
         order = epoch_order(len(self.train_y), state.epoch, config.seed, self.device, self.rank, self.world_size)
         window_steps = window_images = 0
         started = window_started = time.monotonic()
-        next_emit = started + PROGRESS_INTERVAL_S
+        interval = self.progress_interval
+        next_emit = started + (interval or 0.0)
         k = state.step_in_epoch
         while k < self.steps_per_epoch:
             if self.stop_requested:
@@ -136,7 +138,7 @@ class Trainer:
             window_steps += 1
             window_images += indices.shape[0]
             now = time.monotonic()
-            if now >= next_emit or k == self.steps_per_epoch:
+            if interval is not None and (now >= next_emit or k == self.steps_per_epoch):
                 loss = float(step.loss_sum) / window_steps  # the only host sync, ≤ 10 times a second
                 step.loss_sum.zero_()
                 if self.device.type == "cuda":
@@ -147,7 +149,7 @@ class Trainer:
                           loss=loss, images_per_s=round(rate * self.world_size, 1),
                           eta_s=round((total_steps - done) * batch / max(rate, 1e-9), 1))
                 window_steps = window_images = 0
-                window_started, next_emit = now, now + PROGRESS_INTERVAL_S
+                window_started, next_emit = now, now + interval
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
         trained = k - state.step_in_epoch
@@ -160,13 +162,14 @@ class Trainer:
     def _evaluate(self, emit: bool = True) -> None:
         self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes)
         if emit:
-            self.emit("eval", epoch=self.state.epoch, step=self.state.global_step, **self.last_eval)
+            self.emit("eval", epoch=self.state.epoch, step=self.state.global_step,
+                      train_s=round(self.state.train_s, 3), **self.last_eval)
 
     def _checkpoint(self, name: str) -> None:
         if self.out_dir is None or not self.leader:
             return
         path = checkpoint.save(self.out_dir, name, config=self.config.as_dict(), state=self.state,
-                               model=self.model, momentum=self.step.momentum_buffers(), classes=self.dataset.classes)
+                               model=self.model, optimizer_state=self.step.export_state(), classes=self.dataset.classes)
         self.emit("checkpoint", epoch=self.state.epoch, step=self.state.global_step, path=str(path))
 
     def _end(self, status: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_fake_progress import MemoryProgress
+from curriculum.progress import ProgressStore
 from tui_fakes import FakeKernel, sample_lessons
 from tui.app import BlitzApp
 
@@ -18,8 +18,9 @@ def lessons():
 
 
 @pytest.fixture
-def progress():
-    return MemoryProgress()
+def progress(private_home):
+    """The real store, on disk under this test's private BLITZ_TUI_HOME."""
+    return ProgressStore()
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from curriculum.lesson import BrokenLesson, LessonError
+from curriculum.paths import progress_file
+from curriculum.progress import ProgressStore
 from conftest import text_of
 from tui_fakes import FakeKernel
 from tui.screens.help import HelpScreen
@@ -184,12 +186,13 @@ async def test_a_small_terminal_gets_a_message_until_it_grows(make_app):
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_a_progress_notice_is_shown(make_app, progress):
-    progress.notice = "progress.json was unreadable; moved to progress.json.corrupt-1"
-    app = make_app()
+async def test_a_corrupt_progress_file_is_set_aside_with_a_notice(make_app):
+    progress_file().write_text("{ not json", encoding="utf-8")
+    app = make_app(progress=ProgressStore())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert any("unreadable" in note.message for note in app._notifications)
+        assert any("moved to" in note.message for note in app._notifications)
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_quitting_shuts_every_kernel_down(make_app):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from curriculum.kernel.results import CheckResult, ErrorInfo, ExecResult, VariableInfo
 from curriculum.lesson import Lesson, parse_lesson
 
 LESSON_ONE = '''---
@@ -56,8 +56,9 @@ OTHER_TITLES = {2: "Autograd", 3: "Neural networks", 4: "Training a classifier",
 
 
 def other_lesson_text(number: int) -> str:
+    training = "train_preset: faithful\ntrain_epochs: 2\n" if number == 4 else ""
     return (
-        f"---\nid: lesson{number}\nnumber: {number}\ntitle: {OTHER_TITLES[number]}\n---\n"
+        f"---\nid: lesson{number}\nnumber: {number}\ntitle: {OTHER_TITLES[number]}\n{training}---\n"
         f"# {OTHER_TITLES[number]}\n\nProse for lesson {number}.\n\n```python id=only\nprint({number})\n```\n"
     )
 
@@ -67,42 +68,6 @@ def sample_lessons(tmp_path: Path) -> list[Lesson]:
     for number in OTHER_TITLES:
         lessons.append(parse_lesson(other_lesson_text(number), tmp_path / f"{number:02d}-lesson.md"))
     return lessons
-
-
-@dataclass
-class FakeError:
-    ename: str
-    evalue: str
-    traceback: str
-
-
-@dataclass
-class FakeVariable:
-    name: str
-    kind: str = "other"
-    summary: str = ""
-    shape: tuple | None = None
-    dtype: str | None = None
-    device: str | None = None
-    requires_grad: bool | None = None
-    grad_fn: str | None = None
-    parameters: int | None = None
-
-
-@dataclass
-class FakeResult:
-    status: str
-    execution_count: int | None
-    error: FakeError | None = None
-    message: str = ""
-    variables: list = field(default_factory=list)
-    images: list = field(default_factory=list)
-
-
-@dataclass
-class FakeCheck:
-    passed: bool
-    message: str = ""
 
 
 class FakeKernel:
@@ -123,7 +88,7 @@ class FakeKernel:
     def start(self) -> None:
         self.state = "idle"
 
-    def execute(self, code, on_output, timeout=None) -> FakeResult:
+    def execute(self, code, on_output, timeout=None) -> ExecResult:
         self.state = "busy"
         self._interrupted.clear()
         images: list[bytes] = []
@@ -142,28 +107,28 @@ class FakeKernel:
             exec(compile(code, "<cell>", "exec"), self.namespace)
         except KeyboardInterrupt:
             self.state = "idle"
-            return FakeResult("interrupted", self.execution_count, message="Interrupted.")
+            return ExecResult("interrupted", self.execution_count, message="Interrupted.")
         except Exception as error:
             self.state = "idle"
             trace = "".join(traceback.format_exception_only(type(error), error))
-            return FakeResult("error", self.execution_count, FakeError(type(error).__name__, str(error), trace))
+            return ExecResult("error", self.execution_count, ErrorInfo(type(error).__name__, str(error), trace))
         self.state = "idle"
         changed = [
-            FakeVariable(name, summary=repr(value))
+            VariableInfo(name, kind="other", summary=repr(value))
             for name, value in self.namespace.items()
             if not name.startswith("_") and name not in ("print", "wait_for_interrupt", "show")
             and (name not in before or before[name] is not value)
         ]
-        return FakeResult("ok", self.execution_count, variables=changed, images=images)
+        return ExecResult("ok", self.execution_count, variables=changed, images=images)
 
-    def check(self, code: str) -> FakeCheck:
+    def check(self, code: str, timeout: float | None = None) -> CheckResult:
         try:
             exec(compile(code, "<check>", "exec"), dict(self.namespace))
         except AssertionError as error:
-            return FakeCheck(False, str(error))
+            return CheckResult(False, str(error))
         except Exception as error:
-            return FakeCheck(False, f"{type(error).__name__}: {error}")
-        return FakeCheck(True, "")
+            return CheckResult(False, f"{type(error).__name__}: {error}")
+        return CheckResult(True, "")
 
     def interrupt(self) -> None:
         self._interrupted.set()

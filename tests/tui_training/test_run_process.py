@@ -7,7 +7,7 @@ import threading
 
 from tui.training.run_process import TrainerProcess
 
-from conftest import fake_trainer
+from training_helpers import fake_trainer
 
 
 class Collector:

@@ -12,7 +12,7 @@ from tui.training.config import form_values, trainer_flags, validate, validate_a
 from tui.training.run_state import EMA_BETA, TrainingRun, downsample
 from tui.training.runs import (RunRecorder, export_csv, list_runs, load_run, new_run_dir, write_summary)
 
-from conftest import load_events
+from training_helpers import load_events
 
 
 def fold(name: str) -> TrainingRun:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import HostApp, load_events
+from training_helpers import HostApp, load_events, settle_plots
 
 
 def replaying(name: str, *keys: str):
@@ -10,9 +10,10 @@ def replaying(name: str, *keys: str):
         await pilot.pause()
         pilot.app.screen.replay(load_events(name))
         await pilot.pause()
+        await settle_plots(pilot)
         if keys:
             await pilot.press(*keys)
-        await pilot.pause()
+        await settle_plots(pilot)
 
     return run_before
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from curriculum.exercises import next_hint, record_attempt, reveal_solution, solution_needs_confirmation
 from tui.messages import RunOutcome
 from tui.screens.confirm import ConfirmScreen
 
@@ -36,22 +37,20 @@ class ExerciseActions:
 
     def record_check(self, view: CodeCellView, outcome: RunOutcome) -> None:
         panel = view.exercise_panel
-        if panel is None or outcome.result is None:
+        attempt = outcome.attempt
+        if panel is None or attempt is None:
             return
-        check = outcome.check
-        if check is None:
-            panel.verdict = "the cell raised an error; fix it and run again" if outcome.result.status == "error" else (
-                "the cell did not finish, so it was not checked"
-            )
-        elif check.passed:
+        record_attempt(self.app.progress, self.lesson.id, view.cell, attempt)
+        if attempt.passed:
             panel.verdict = ""
             if not panel.passed:
                 panel.passed = True
-                self.app.progress.mark_passed(self.lesson.id, view.cell.exercise.id)
                 self.app.schedule_save(now=True)
-                self.notify(f"Exercise passed: {panel.title}", severity="information")
+                self.notify(f"Exercise passed: {panel.title}")
+        elif not attempt.ran:
+            panel.verdict = "the cell did not run to the end, so it was not checked"
         else:
-            panel.verdict = check.message or "the check did not pass"
+            panel.verdict = attempt.message
         panel.redraw()
         self.post_progress()
 
@@ -66,13 +65,12 @@ class ExerciseActions:
         view = self._exercise_view()
         if view is None:
             return
-        panel = view.exercise_panel
-        if panel.hints_used >= len(panel.hints):
-            more = "This exercise has no hints" if not panel.hints else "No more hints"
+        panel, exercise = view.exercise_panel, view.cell.exercise
+        if next_hint(self.app.progress, self.lesson.id, exercise) is None:
+            more = "This exercise has no hints" if not exercise.hints else "No more hints"
             self.notify(f"{more}; press s to see the solution.")
             return
-        self.app.progress.use_hint(self.lesson.id, view.cell.exercise.id)
-        panel.hints_used += 1
+        panel.hints_used = self.app.progress.exercise(self.lesson.id, exercise.id).hints_used
         panel.redraw()
         self.app.schedule_save()
 
@@ -80,15 +78,18 @@ class ExerciseActions:
         view = self._exercise_view()
         if view is None:
             return
-        panel = view.exercise_panel
+        panel, exercise = view.exercise_panel, view.cell.exercise
+        store = self.app.progress
 
         def show(answer: bool | None) -> None:
             if answer:
+                panel.solution = reveal_solution(store, self.lesson.id, exercise, confirmed=True)
                 panel.solution_shown = True
                 panel.redraw()
+                self.app.schedule_save()
                 view.scroll_visible(animate=False)
 
-        if panel.passed or panel.solution_shown:
+        if not solution_needs_confirmation(store.exercise(self.lesson.id, exercise.id)):
             show(True)
         else:
             self.app.push_screen(
@@ -104,7 +105,10 @@ class ExerciseActions:
         def reset(answer: bool | None) -> None:
             if not answer:
                 return
-            self.app.progress.reset_cell(self.lesson.id, view.cell.id)
+            if view.cell.exercise is not None:
+                self.app.progress.reset_exercise(self.lesson.id, view.cell.exercise.id)
+            else:
+                self.app.progress.reset_cell(self.lesson.id, view.cell.id)
             view.reset(view.cell.source)
             self.app.schedule_save(now=True)
             self.post_progress()

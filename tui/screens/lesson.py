@@ -8,9 +8,10 @@ from collections import deque
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static, TextArea
+from rich.markdown import Markdown as RichMarkdown
+from textual.widgets import Footer, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
@@ -27,7 +28,7 @@ class LessonScreen(ExerciseActions, Screen):
     BINDINGS = [
         Binding("ctrl+r", "run_cell", "Run", priority=True, tooltip="Run the focused cell (also from the editor)"),
         Binding("f5", "run_cell", "Run", show=False, priority=True),
-        Binding("escape", "app.home", "Home", tooltip="Back to the list of lessons"),
+        Binding("escape", "app.home", "Home", show=False, tooltip="Back to the list of lessons"),
         Binding("up,k", "move(-1)", "Previous cell", show=False),
         Binding("down,j", "move(1)", "Next cell", show=False),
         Binding("i", "chord('i')", "Stop", key_display="i i", tooltip="Interrupt the kernel"),
@@ -50,7 +51,9 @@ class LessonScreen(ExerciseActions, Screen):
     # ----- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         lesson = self.lesson
-        yield Static(f" Lesson {lesson.number} · {lesson.title}", id="lesson-title")
+        with Horizontal(id="lesson-title"):
+            yield Static(f" Lesson {lesson.number} · {lesson.title}", id="lesson-name")
+            yield Static("esc: all lessons ", id="lesson-back")
         with VerticalScroll(id="lesson-body", can_focus=False):
             if isinstance(lesson, BrokenLesson):
                 yield Static(_broken_text(lesson), id="lesson-error", markup=False)
@@ -58,7 +61,8 @@ class LessonScreen(ExerciseActions, Screen):
             progress = self.app.progress
             for block in lesson.blocks:
                 if isinstance(block, Prose):
-                    yield Markdown(block.markdown, classes="prose")
+                    # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
+                    yield Static(RichMarkdown(block.markdown, code_theme="monokai"), classes="prose")
                 elif isinstance(block, CodeCell):
                     saved = progress.cell_text(lesson.id, block.id)
                     yield CodeCellView(block, saved if saved is not None else block.source)
@@ -69,16 +73,19 @@ class LessonScreen(ExerciseActions, Screen):
         if isinstance(self.lesson, BrokenLesson):
             return
         self._load_exercise_progress()
-        self.focus_cell(self._start_cell_id())
+        saved = self._saved_cell_id()
+        if saved is not None:
+            self.focus_cell(saved, top=True)
+        elif self.lesson.cells:
+            # First visit: the first code cell has focus, but the lesson's opening prose stays in view.
+            self.focus_cell(self.lesson.cells[0].id, scroll=False)
+            body = self.query_one("#lesson-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_home, animate=False)
         self.start_kernel()
 
-    def _start_cell_id(self) -> str | None:
-        """The saved position when there is one, else the first code cell."""
-        cells = self.lesson.cells
+    def _saved_cell_id(self) -> str | None:
         saved = self.app.progress.position(self.lesson.id)
-        if saved and any(cell.id == saved for cell in cells):
-            return saved
-        return cells[0].id if cells else None
+        return saved if saved and any(cell.id == saved for cell in self.lesson.cells) else None
 
     # ----- cells and focus ----------------------------------------------------------------
     @property
@@ -99,12 +106,13 @@ class LessonScreen(ExerciseActions, Screen):
             return self.cell_view(self.current_cell_id)
         return None
 
-    def focus_cell(self, cell_id: str | None) -> None:
+    def focus_cell(self, cell_id: str | None, scroll: bool = True, top: bool = False) -> None:
         if cell_id is None:
             return
         view = self.cell_view(cell_id)
-        view.focus()
-        view.scroll_visible(top=True, animate=False)
+        view.focus(scroll_visible=False)
+        if scroll:
+            view.scroll_visible(top=top, animate=False)
         self._remember_position(cell_id)  # now, not on the focus event: a fast second `j` needs it
 
     def on_descendant_focus(self, event) -> None:
@@ -150,7 +158,7 @@ class LessonScreen(ExerciseActions, Screen):
         if text == view.cell.source:
             if store.cell_text(self.lesson.id, view.cell.id) is None:
                 return
-            store.set_cell_text(self.lesson.id, view.cell.id, None)
+            store.reset_cell(self.lesson.id, view.cell.id)
         else:
             store.set_cell_text(self.lesson.id, view.cell.id, text)
         self.app.schedule_save()
@@ -181,20 +189,21 @@ class LessonScreen(ExerciseActions, Screen):
         self._running_cell = cell_id
         view = self.cell_view(cell_id)
         view.begin_run()
-        exercise = view.cell.exercise
-        self._execute(cell_id, view.text, exercise.check if exercise is not None else None, view.output.tail)
+        self._execute(view.cell, view.text, view.output.tail)
 
     @work(thread=True, group="kernel", exit_on_error=False, description="run a cell")
-    def _execute(self, cell_id: str, code: str, check: str | None, tail) -> None:
+    def _execute(self, cell: CodeCell, code: str, tail) -> None:
         assert self.session is not None
-        outcome = self.session.run(code, on_output=tail.write, check=check)
-        self.post_message(CellFinished(cell_id, outcome))
+        outcome = self.session.run(cell, code, on_output=tail.write)
+        self.post_message(CellFinished(cell.id, outcome))
 
     async def on_cell_finished(self, message: CellFinished) -> None:
         self._running_cell = None
         view = self.cell_view(message.cell_id)
         await view.finish_run(message.outcome)
         self.record_check(view, message.outcome)
+        if view is self.current_view:
+            self.call_after_refresh(view.reveal_results)
         status = getattr(message.outcome.result, "status", "")
         if status in ("interrupted", "died", "memory", "timeout") or message.outcome.failure:
             self._cancel_queue()  # later cells would run against a namespace the learner did not expect
@@ -278,13 +287,10 @@ class LessonScreen(ExerciseActions, Screen):
         self.query_one(KernelStatus).refresh_status()
 
     def training_defaults(self) -> dict | None:
-        """The lesson's training settings (front matter `training.*` keys), or None when it has none."""
+        """The lesson's training settings (front matter `train_*` keys), or None when it has none."""
         meta = getattr(self.lesson, "meta", None) or {}
-        nested = meta.get("training")
-        if isinstance(nested, dict):
-            return dict(nested) or None
-        flat = {key.split(".", 1)[1]: value for key, value in meta.items() if key.startswith("training.")}
-        return flat or None
+        settings = {key[len("train_"):]: value for key, value in meta.items() if key.startswith("train_")}
+        return settings or None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "train_this":

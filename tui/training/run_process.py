@@ -51,6 +51,7 @@ class TrainerProcess:
         self._stop_lock = threading.Lock()
         self.stop_requested = False
         self.returncode: int | None = None
+        self.finished = threading.Event()  # set once every event has been delivered and the exit reported
 
     @property
     def pid(self) -> int | None:
@@ -97,7 +98,10 @@ class TrainerProcess:
         returncode = self._process.wait()
         self._stderr_done.wait(timeout=5)
         self.returncode = returncode
-        self._on_exit(returncode, self.last_stderr_line())
+        try:
+            self._on_exit(returncode, self.last_stderr_line())
+        finally:
+            self.finished.set()
 
     def _read_stderr(self) -> None:
         assert self._process is not None and self._process.stderr is not None

@@ -62,6 +62,7 @@ class TrainingRun:
     checkpoints: list[str] = field(default_factory=list)
     final: dict[str, Any] | None = None
     error: str = ""
+    notice: str = ""  # what the trainer chose for us, e.g. synthetic data because CIFAR-10 is absent
     last_t: float = 0.0
     version: int = 0  # bumps on every event so panels can tell whether to redraw
     _ema_raw: float = 0.0
@@ -101,6 +102,7 @@ class TrainingRun:
         self.steps_per_epoch = int(_number(event.get("steps_per_epoch"), 0))
         self.total_steps = int(_number(event.get("total_steps"), 0))
         self.world_size = int(_number(event.get("world_size"), 1))
+        self.notice = str(event.get("notice") or "")
 
     def _on_progress(self, event: dict[str, Any], t: float) -> None:
         loss = _number(event.get("loss"), float("nan"))
@@ -189,17 +191,27 @@ class TrainingRun:
 
     def step_at(self, t: float) -> float:
         """The training step at wall time t, so GPU samples can share the loss plot's step axis."""
-        if not self.losses:
-            return 0.0
-        times = [p.t for p in self.losses]
-        i = bisect_left(times, t)
+        return steps_at(self.losses, [t])[0]
+
+
+def steps_at(losses: list[LossPoint], times: list[float]) -> list[float]:
+    """The training step at each wall time, interpolated between progress points (one pass over
+    `losses`, however many times are asked)."""
+    if not losses:
+        return [0.0 for _ in times]
+    known = [p.t for p in losses]
+    out = []
+    for t in times:
+        i = bisect_left(known, t)
         if i <= 0:
-            return float(self.losses[0].step) * (t / times[0] if times[0] > 0 else 1.0)
-        if i >= len(times):
-            return float(self.losses[-1].step)
-        a, b = self.losses[i - 1], self.losses[i]
-        span = b.t - a.t
-        return a.step + (b.step - a.step) * ((t - a.t) / span if span > 0 else 1.0)
+            out.append(float(losses[0].step) * (t / known[0] if known[0] > 0 else 1.0))
+        elif i >= len(known):
+            out.append(float(losses[-1].step))
+        else:
+            a, b = losses[i - 1], losses[i]
+            span = b.t - a.t
+            out.append(a.step + (b.step - a.step) * ((t - a.t) / span if span > 0 else 1.0))
+    return out
 
 
 def downsample(xs: list[float], ys: list[float], limit: int) -> tuple[list[float], list[float]]:

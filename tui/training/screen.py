@@ -186,6 +186,8 @@ class TrainingScreen(Screen):
             else:
                 self.run.apply(event)
         if self.run.status != status:
+            if status == "starting" and self.run.notice:
+                self.notify(self.run.notice, title="Training", timeout=10)
             if self.run_folder is not None:
                 write_summary(self.run_folder, self.run, self._started_at, self._requested)
             self._redraw()
@@ -221,10 +223,17 @@ class TrainingScreen(Screen):
     # --- painting -----------------------------------------------------------------------
 
     def _tick(self) -> None:
-        # Panels skip repaints when their content and size are unchanged, so this is cheap.
+        # Panels skip repaints (and plot builds) when their content and size are unchanged, so this is
+        # cheap; a screen the learner cannot see builds nothing.
+        if self.is_current:
+            self._redraw()
+
+    def on_screen_resume(self) -> None:
         self._redraw()
 
     def _redraw(self) -> None:
+        """Repaint what changed. Plots only paint lines built in the plot thread, both x axes kept
+        ready, so a key shows its effect at once."""
         with self.app.batch_update():
             self._paint_status()
             if self.query_one(ContentSwitcher).current != "live":
@@ -235,7 +244,7 @@ class TrainingScreen(Screen):
             self.query_one(ClassPanel).show(run, self.class_mode)
             self.query_one(ThroughputPanel).refresh_from(run)
             self.query_one(AccuracyPanel).refresh_from(run)
-            self.query_one(GpuPanel).refresh_from(run, self.x_axis, loss.x_range)
+            self.query_one(GpuPanel).refresh_from(run, self.x_axis, loss.x_ranges)
             compare = self.query_one(CompareTable)
             compare.display = self.overlay_on
             if self.overlay_on:
@@ -336,7 +345,19 @@ class TrainingScreen(Screen):
         process = self._process
         if process is not None and process.running:
             # Leaving the screen (or the app) must not leave a trainer running behind it.
-            threading.Thread(target=process.stop, name="trainer-stop", daemon=False).start()
+            threading.Thread(target=self._stop_and_record, args=(process,), name="trainer-stop", daemon=False).start()
+
+    def _stop_and_record(self, process: TrainerProcess) -> None:
+        """With the screen gone, still let the run's record say how it ended."""
+        process.stop()
+        process.finished.wait(timeout=10)
+        while self._inbox:
+            self.run.apply(self._inbox.popleft())
+        self.run.process_exited(process.returncode or 0, process.last_stderr_line(), stop_requested=True)
+        if self._recorder is not None:
+            self._recorder.close()
+        if self.run_folder is not None:
+            write_summary(self.run_folder, self.run, self._started_at, self._requested)
 
     def _show_live(self) -> None:
         self.query_one(ContentSwitcher).current = "live"

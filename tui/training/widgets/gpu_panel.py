@@ -8,9 +8,11 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
-from tui.training.run_state import TrainingRun, downsample
+from tui.training.run_state import GpuSample, LossPoint, TrainingRun, downsample, steps_at
+from tui.training.widgets.loss_plot import other_axis
+from tui.training.widgets.prebuilt_plot import Draw, PrebuiltPlot
 from tui.training.widgets.quiet_static import QuietStatic
 
 GIB = 1024**3
@@ -66,55 +68,59 @@ def _num(value: Any) -> float:
         return 0.0
 
 
+def gpu_figure(samples: list[GpuSample], losses: list[LossPoint], x_axis: str,
+               span: tuple[float, float] | None, points: int) -> Draw:
+    """Utilisation of each GPU and GPU0's memory, from data copied now; drawn in the build thread."""
+
+    def draw(plt: Plot) -> None:
+        times = [s.t for s in samples]
+        xs = times if x_axis == "time" else steps_at(losses, times)
+        count = max(len(s.gpus) for s in samples)
+        for i in range(min(count, len(HISTORY_COLORS))):
+            util = [_num(s.gpus[i].get("util")) if i < len(s.gpus) else 0.0 for s in samples]
+            dx, dy = downsample(xs, util, points)
+            plt.plot(dx, dy, label=f"GPU{i} util %", color=HISTORY_COLORS[i], marker="braille")
+        mem = [100 * _num(s.gpus[0].get("mem_used")) / (_num(s.gpus[0].get("mem_total")) or 1) for s in samples]
+        dx, dy = downsample(xs, mem, points)
+        plt.plot(dx, dy, label="GPU0 mem %", color="white", marker="braille")
+        plt.ylim(0, 100)
+        if span is not None:
+            plt.xlim(*span)
+
+    return draw
+
+
 class GpuPanel(Vertical):
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._plotted: tuple | None = None
+    HISTORY_HZ = 1.0  # NVML is polled at 1-2 Hz; a slower redraw loses nothing a learner can see
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("", id="gpu-lines")
         yield QuietStatic("", id="ranks")
-        yield PlotextPlot(id="gpu-history")
+        yield PrebuiltPlot(id="gpu-history")
 
     def on_mount(self) -> None:
         self.border_title = "GPU"
         self.query_one("#gpu-history").display = False
         self.query_one("#ranks").display = False
 
-    def refresh_from(self, run: TrainingRun, x_axis: str, x_range: tuple[float, float] | None) -> bool:
+    def refresh_from(self, run: TrainingRun, x_axis: str, x_ranges: dict[str, tuple[float, float] | None]) -> bool:
+        """`x_ranges`: the loss plot's x span for each axis, so both plots line up."""
         lines = gpu_lines(run, self.content_size.width)
         changed = self.query_one("#gpu-lines", QuietStatic).show(lines)
         ranks = self.query_one("#ranks", QuietStatic)
         ranks.display = bool(run.ranks)
         if run.ranks:
             changed |= ranks.show(ranks_text(run.ranks))
-        plot = self.query_one("#gpu-history", PlotextPlot)
+        plot = self.query_one("#gpu-history", PrebuiltPlot)
         # The history needs a few rows to mean anything; the numbers and ranks come first.
         spare = self.content_size.height - len(lines.plain.splitlines()) - (len(run.ranks) + 1 if run.ranks else 0)
         plot.display = bool(run.gpu_samples) and spare >= 4
-        if plot.display:
-            changed |= self._plot(plot, run, x_axis, x_range)
+        if plot.display:  # a hidden history is never built
+            for axis in (x_axis, other_axis(x_axis)):
+                span = x_ranges.get(axis)
+                data = (id(run), len(run.gpu_samples), run.is_over, span)
+                make = lambda axis=axis, span=span: gpu_figure(list(run.gpu_samples), list(run.losses), axis, span,
+                                                               max(plot.size.width, 10))
+                plot.request(axis, data, make, urgent=axis == x_axis, interval=1 / self.HISTORY_HZ)
+            changed |= plot.paint(x_axis)
         return changed
-
-    def _plot(self, plot: PlotextPlot, run: TrainingRun, x_axis: str, x_range: tuple[float, float] | None) -> bool:
-        key = (id(run), len(run.gpu_samples), x_axis, x_range, plot.size.width, plot.size.height)
-        if key == self._plotted:
-            return False
-        self._plotted = key
-        samples = run.gpu_samples
-        xs = [s.t if x_axis == "time" else run.step_at(s.t) for s in samples]
-        plt = plot.plt
-        plt.clear_data()
-        count = max(len(s.gpus) for s in samples)
-        for i in range(min(count, len(HISTORY_COLORS))):
-            util = [_num(s.gpus[i].get("util")) if i < len(s.gpus) else 0.0 for s in samples]
-            dx, dy = downsample(xs, util, 2 * max(plot.size.width, 10))
-            plt.plot(dx, dy, label=f"GPU{i} util %", color=HISTORY_COLORS[i], marker="braille")
-        mem = [100 * _num(s.gpus[0].get("mem_used")) / (_num(s.gpus[0].get("mem_total")) or 1) for s in samples]
-        dx, dy = downsample(xs, mem, 2 * max(plot.size.width, 10))
-        plt.plot(dx, dy, label="GPU0 mem %", color="white", marker="braille")
-        plt.ylim(0, 100)
-        if x_range is not None:
-            plt.xlim(*x_range)
-        plot.refresh()
-        return True

@@ -2,66 +2,88 @@
 
 from __future__ import annotations
 
-from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
-from tui.training.run_state import TrainingRun, downsample
+from tui.training.run_state import LossPoint, TrainingRun, downsample
+from tui.training.widgets.prebuilt_plot import Draw, PrebuiltPlot
 
 OVERLAY_COLORS = ("magenta", "green", "yellow")
+X_AXES = ("step", "time")
 
 
-def x_values(run: TrainingRun, x_axis: str) -> list[float]:
-    return [p.t for p in run.losses] if x_axis == "time" else [float(p.step) for p in run.losses]
+def x_values(losses: list[LossPoint], x_axis: str) -> list[float]:
+    return [p.t for p in losses] if x_axis == "time" else [float(p.step) for p in losses]
 
 
 def x_label(x_axis: str) -> str:
     return "wall time (s)" if x_axis == "time" else "step"
 
 
-class LossPlot(PlotextPlot):
-    """Redrawn only when asked and only when something it shows changed."""
+def other_axis(x_axis: str) -> str:
+    return "time" if x_axis == "step" else "step"
+
+
+def x_range(run: TrainingRun, x_axis: str, overlays: list[tuple[str, TrainingRun]]) -> tuple[float, float] | None:
+    """The x span the loss plot shows (and the GPU history shares). By step it spans the whole run
+    from the start, so the curve fills in left to right."""
+    highs = [_last_x(past.losses[-1], x_axis) for _, past in overlays[: len(OVERLAY_COLORS)] if past.losses]
+    if run.losses:
+        highs.append(_last_x(run.losses[-1], x_axis))
+    if not highs:
+        return None
+    planned = float(run.total_steps) if x_axis == "step" and run.total_steps and not run.is_over else 0.0
+    return (0.0, max(max(highs), planned, 1.0))
+
+
+def _last_x(point: LossPoint, x_axis: str) -> float:
+    return point.t if x_axis == "time" else float(point.step)
+
+
+def loss_figure(losses: list[LossPoint], x_axis: str, overlays: list[tuple[str, TrainingRun]],
+                span: tuple[float, float] | None, points: int) -> Draw:
+    """What to draw, from data copied now; the drawing itself runs in the build thread."""
+
+    def draw(plt: Plot) -> None:
+        plt.title(f"Loss by {x_label(x_axis)}")
+        plt.xlabel(x_label(x_axis))
+        for (label, past), color in zip(overlays, OVERLAY_COLORS):
+            if past.losses:
+                xs, ys = downsample(x_values(past.losses, x_axis), [p.ema for p in past.losses], points)
+                plt.plot(xs, ys, label=label[:24], color=color, marker="braille")
+        if losses:
+            xs_all = x_values(losses, x_axis)
+            xs, raw = downsample(xs_all, [p.loss for p in losses], points)
+            plt.plot(xs, raw, label="loss", color="blue", marker="braille")
+            xs, ema = downsample(xs_all, [p.ema for p in losses], points)
+            plt.plot(xs, ema, label="EMA", color="red", marker="braille")
+        if span is not None:
+            plt.xlim(*span)
+
+    return draw
+
+
+class LossPlot(PrebuiltPlot):
+    """Both x axes stay built, so `x` only swaps finished lines; new points are drawn at most
+    `DATA_HZ` times a second (each redraw resends the whole plot to the terminal)."""
+
+    DATA_HZ = 2.0
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple | None = None
-        self.x_range: tuple[float, float] | None = None  # shared with the GPU history
+        self.x_ranges: dict[str, tuple[float, float] | None] = {axis: None for axis in X_AXES}
+
+    @property
+    def x_range(self) -> tuple[float, float] | None:
+        return self.x_ranges[self._wanted[0]] if self._wanted else None
 
     def show(self, run: TrainingRun, x_axis: str, overlays: list[tuple[str, TrainingRun]]) -> bool:
-        """Rebuild the figure if needed; returns whether it did."""
-        width = max(self.size.width, 10)
-        key = (id(run), len(run.losses), x_axis, tuple(label for label, _ in overlays), width, self.size.height)
-        if key == self._shown:
-            return False
-        self._shown = key
-        plt = self.plt
-        plt.clear_data()
-        plt.title(f"Loss by {x_label(x_axis)}")
-        plt.xlabel(x_label(x_axis))
-        points = 2 * width  # braille: two dots per column
-        highs: list[float] = []
-        for (label, past), color in zip(overlays, OVERLAY_COLORS):
-            if past.losses:
-                xs, ys = downsample(x_values(past, x_axis), [p.ema for p in past.losses], points)
-                plt.plot(xs, ys, label=label[:24], color=color, marker="braille")
-                highs.append(xs[-1])
-        if run.losses:
-            xs_all = x_values(run, x_axis)
-            xs, raw = downsample(xs_all, [p.loss for p in run.losses], points)
-            plt.plot(xs, raw, label="loss", color="blue", marker="braille")
-            xs, ema = downsample(xs_all, [p.ema for p in run.losses], points)
-            plt.plot(xs, ema, label="EMA", color="red", marker="braille")
-            highs.append(xs_all[-1])
-        if highs:
-            total = self._planned_end(run, x_axis)
-            self.x_range = (0.0, max(max(highs), total or 0.0, 1.0))
-            plt.xlim(*self.x_range)
-        else:
-            self.x_range = None
-        self.refresh()
-        return True
-
-    @staticmethod
-    def _planned_end(run: TrainingRun, x_axis: str) -> float | None:
-        """By step the axis spans the whole run from the start, so the curve fills in left to right."""
-        if x_axis == "step" and run.total_steps and not run.is_over:
-            return float(run.total_steps)
-        return None
+        """Ask for the views that may be needed next and paint this one; returns whether it changed."""
+        labels = tuple(label for label, _ in overlays)
+        data = (id(run), len(run.losses), run.is_over, labels)
+        for axis in (x_axis, other_axis(x_axis)):
+            span = self.x_ranges[axis] = x_range(run, axis, overlays)
+            # Copies taken here, on the event loop, so the build thread never sees a list grow.
+            make = lambda axis=axis, span=span: loss_figure(list(run.losses), axis, list(overlays), span,
+                                                            max(self.size.width, 10))
+            self.request((axis, labels), data, make, urgent=axis == x_axis, interval=1 / self.DATA_HZ)
+        return self.paint((x_axis, labels))

@@ -35,24 +35,25 @@ class CodeCellView(Horizontal, can_focus=True):
         self.cell = cell
         self._initial_text = text
         self._flush_timer: Timer | None = None
+        self._results: ResultsArea | None = None
+        self._results_mounted = None  # awaited before the results are filled in
         self.last_count: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.prompt, classes="prompt")
         with Vertical(classes="cell-body"):
             yield CellEditor(self._initial_text, id="editor")
-            yield OutputPane(id="output")
-            yield Static("", id="traceback", markup=False)
-            yield Static("", id="kernel-message", markup=False)
-            yield CellImages(id="images")
-            yield Inspector(id="inspector")
             exercise = self.cell.exercise
             if exercise is not None:
                 yield ExercisePanel(exercise.title, exercise.hints, exercise.solution, id="exercise")
 
-    def on_mount(self) -> None:
-        self.query_one("#traceback").display = False
-        self.query_one("#kernel-message").display = False
+    def _ensure_results_area(self) -> None:
+        """Output, traceback, message, pictures and inspector: made on the first run only,
+        because a lesson has twenty cells and most widgets would sit empty at open time."""
+        if self._results is not None:
+            return
+        self._results = ResultsArea()
+        self._results_mounted = self.query_one(".cell-body").mount(*self._results.widgets, after=self.editor)
 
     def watch_prompt(self, prompt: str) -> None:
         if self.is_mounted:
@@ -64,7 +65,8 @@ class CodeCellView(Horizontal, can_focus=True):
 
     @property
     def output(self) -> OutputPane:
-        return self.query_one(OutputPane)
+        self._ensure_results_area()
+        return self._results.output
 
     @property
     def exercise_panel(self) -> ExercisePanel | None:
@@ -101,16 +103,28 @@ class CodeCellView(Horizontal, can_focus=True):
         self.add_class("-running")
         self.prompt = "[*]"
         self.output.clear()
-        for selector in ("#traceback", "#kernel-message", "#images", "#inspector"):
-            self.query_one(selector).display = False
-        self._flush_timer = self.set_interval(FLUSH_INTERVAL, self.output.flush)
+        self._results.hide_leftovers()
+        self._flush_timer = self.set_interval(FLUSH_INTERVAL, self._flush_output)
+
+    def _flush_output(self) -> None:
+        if self.output.flush() and self.has_focus_within:
+            self.call_after_refresh(self.output.scroll_visible, animate=False)
+
+    def reveal_results(self) -> None:
+        """Scroll so the last thing this cell shows is on screen (at 80×24 it is often below)."""
+        shown = [child for child in self.query_one(".cell-body").children if child.display]
+        if shown:
+            shown[-1].scroll_visible(animate=False)
 
     async def finish_run(self, outcome: RunOutcome) -> None:
         if self._flush_timer is not None:
             self._flush_timer.stop()
             self._flush_timer = None
         self.remove_class("-running", "-queued")
+        self._ensure_results_area()
+        await self._results_mounted
         self.output.flush()
+        results = self._results
         result = outcome.result
         if result is None:
             self.prompt = "[ ]"
@@ -120,7 +134,7 @@ class CodeCellView(Horizontal, can_focus=True):
         self.last_count = count
         self.prompt = f"[{count}]" if count is not None else "[ ]"
         error = getattr(result, "error", None)
-        traceback = self.query_one("#traceback", Static)
+        traceback = results.traceback
         if error is not None and getattr(error, "traceback", ""):
             traceback.update(Text(error.traceback.rstrip("\n"), style="red"))
             traceback.display = True
@@ -130,11 +144,11 @@ class CodeCellView(Horizontal, can_focus=True):
             message = (message + RESTART_HINT).strip()
         if message and status != "error":
             self._show_message(message, severe=status in ("died", "memory", "timeout"))
-        await self.query_one(CellImages).show_images(getattr(result, "images", []) or [])
-        self.query_one(Inspector).show_variables(getattr(result, "variables", []) or [])
+        await results.images.show_images(getattr(result, "images", []) or [])
+        results.inspector.show_variables(getattr(result, "variables", []) or [])
 
     def _show_message(self, message: str, severe: bool = True) -> None:
-        line = self.query_one("#kernel-message", Static)
+        line = self._results.message
         line.update(message)
         line.set_class(severe, "-severe")
         line.display = True
@@ -147,9 +161,9 @@ class CodeCellView(Horizontal, can_focus=True):
     def reset(self, source: str) -> None:
         """Back to the lesson's original text, with no output."""
         self.editor.load_text(source)
-        self.output.clear()
-        for selector in ("#traceback", "#kernel-message", "#images", "#inspector"):
-            self.query_one(selector).display = False
+        if self._results is not None:
+            self._results.output.clear()
+            self._results.hide_leftovers()
         self.prompt = "[ ]"
         self.last_count = None
         panel = self.exercise_panel
@@ -158,4 +172,25 @@ class CodeCellView(Horizontal, can_focus=True):
             panel.redraw()
 
     def toggle_inspector(self) -> None:
-        self.query_one(Inspector).toggle()
+        if self._results is not None:
+            self._results.inspector.toggle()
+
+
+class ResultsArea:
+    """The widgets under the editor that show what the last run left behind."""
+
+    def __init__(self) -> None:
+        self.output = OutputPane(id="output")
+        self.traceback = Static("", id="traceback", markup=False)
+        self.message = Static("", id="kernel-message", markup=False)
+        self.images = CellImages(id="images")
+        self.inspector = Inspector(id="inspector")
+        self.hide_leftovers()
+
+    @property
+    def widgets(self) -> list:
+        return [self.output, self.traceback, self.message, self.images, self.inspector]
+
+    def hide_leftovers(self) -> None:
+        for widget in (self.traceback, self.message, self.images, self.inspector):
+            widget.display = False

@@ -21,11 +21,11 @@ class OutputPane(Static):
         self.tail.clear()
         self.flush()
 
-    def flush(self) -> None:
-        """Redraw from the tail when something new arrived since the last redraw."""
+    def flush(self) -> bool:
+        """Redraw from the tail when something new arrived since the last redraw; True if it did."""
         snapshot = self.tail.snapshot()
-        if snapshot.version == self._shown_version:
-            return
+        if snapshot.version == self._shown_version or not self.is_attached:
+            return False
         self._shown_version = snapshot.version
         text = Text(no_wrap=False, end="")
         if snapshot.hidden:
@@ -36,6 +36,7 @@ class OutputPane(Static):
             text.append(line.text, style="red" if line.stream == "stderr" else "")
         self.update(text)
         self.display = bool(snapshot.lines or snapshot.hidden)
+        return True
 
     @property
     def plain(self) -> str:

@@ -1,0 +1,181 @@
+"""The blitz tutorial's training loop against the `faithful` and `fast` presets, side by side.
+
+    .venv/bin/python bench/train_vs_tutorial.py [--data DIR|ZIP] [--device cpu|cuda] [--repeats 3]
+
+Default data: ../shared/data/cifar10-sample.zip, extracted once to /tmp. Each repeat runs, in turn:
+the tutorial's loop (ToTensor+Normalize, DataLoader batch 4 shuffled with 2 workers, loss.item()
+every step, 2 epochs); `faithful` streaming its events (JSON to /dev/null plus GPU telemetry);
+`faithful` with streaming off; and `fast` until it reaches the faithful accuracy. The machine may be
+shared, so the summary gives medians of per-repeat ratios. Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SAMPLE_ZIP = ROOT.parent / "shared" / "data" / "cifar10-sample.zip"
+
+
+def sample_folder() -> Path:
+    target = Path("/tmp/blitz-bench-data")
+    if not (target / "cifar10-sample" / "test").is_dir():
+        if not SAMPLE_ZIP.is_file():
+            sys.exit(f"no --data given and the shared sample is missing ({SAMPLE_ZIP})")
+        with zipfile.ZipFile(SAMPLE_ZIP) as archive:
+            archive.extractall(target)
+    return target / "cifar10-sample"
+
+
+def tutorial_loop(folder: Path, device, seed: int) -> dict:
+    """The 60-minute blitz's loop as its recipe writes it (our own code, its hyperparameters)."""
+    import torch
+    import torchvision
+    from torch import nn, optim
+    from torchvision import transforms
+
+    from curriculum.training.models import BlitzNet
+
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+    trainset = torchvision.datasets.ImageFolder(str(folder / "train"), transform=transform)
+    testset = torchvision.datasets.ImageFolder(str(folder / "test"), transform=transform)
+    trainloader = torch.utils.data.DataLoader(trainset, batch_size=4, shuffle=True, num_workers=2)
+    testloader = torch.utils.data.DataLoader(testset, batch_size=4, shuffle=False, num_workers=2)
+    torch.manual_seed(seed)
+    net = BlitzNet().to(device)
+    criterion = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    steps, started = 0, time.perf_counter()
+    for epoch in range(2):
+        running_loss = 0.0
+        for i, (inputs, labels) in enumerate(trainloader):
+            inputs, labels = inputs.to(device), labels.to(device)
+            optimizer.zero_grad()
+            loss = criterion(net(inputs), labels)
+            loss.backward()
+            optimizer.step()
+            running_loss += loss.item()
+            steps += 1
+            if i % 2000 == 1999:
+                running_loss = 0.0
+    train_s = time.perf_counter() - started
+    correct = total = 0
+    with torch.no_grad():
+        for images, labels in testloader:
+            predicted = net(images.to(device)).argmax(1).cpu()
+            correct += int((predicted == labels).sum())
+            total += labels.size(0)
+    return {"steps_per_s": steps / train_s, "train_s": train_s, "acc": correct / total}
+
+
+def preset_run(dataset, preset: str, device: str, streaming: bool, stop_at: float | None = None, **overrides) -> dict:
+    from curriculum.training.events import Emitter, JsonLinesSink
+    from curriculum.training.presets import make_config
+    from curriculum.training.telemetry import GpuMonitor
+    from curriculum.training.trainer import Trainer
+
+    evals: list[dict] = []
+    sinks = [lambda e: evals.append(e) if e["type"] == "eval" else None]
+    devnull = open(os.devnull, "w")
+    if streaming:
+        sinks.append(JsonLinesSink(devnull))
+    emitter = Emitter(sinks)
+    config = make_config(preset, device=device, data="bench", **overrides)
+    trainer = Trainer(config, dataset, emitter)
+    if not streaming:
+        trainer.progress_interval = None
+    monitor = GpuMonitor(emitter.emit).start() if streaming else None
+    if stop_at is not None:  # stop once the faithful accuracy is reached
+        original = trainer._evaluate
+
+        def evaluate_and_check(emit=True):
+            original(emit)
+            if trainer.last_eval["test_acc"] >= stop_at:
+                trainer.config.epochs = trainer.state.epoch
+        trainer._evaluate = evaluate_and_check
+    trainer.run()
+    if monitor is not None:
+        monitor.stop()
+    devnull.close()
+    state = trainer.state
+    reached = next((e for e in evals if stop_at is not None and e["test_acc"] >= stop_at), None)
+    return {"steps_per_s": state.global_step / state.train_s, "train_s": state.train_s,
+            "acc": trainer.last_eval["test_acc"], "reached_s": reached["train_s"] if reached else None,
+            "reached_acc": reached["test_acc"] if reached else None}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="an ImageFolder/CIFAR-10 folder or zip (default: the shared sample)")
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-tutorial", action="store_true", help="skip the tutorial loop (GPU check: time)")
+    args = parser.parse_args()
+    import torch
+
+    from curriculum.training.data import load_dataset
+
+    folder = Path(args.data) if args.data else sample_folder()
+    if folder.suffix == ".zip":
+        from curriculum.training.data import _extracted
+        from curriculum.training.sources import image_folder_root
+
+        folder = image_folder_root(_extracted(folder))
+    dataset = load_dataset(str(folder))
+    device = torch.device(args.device if args.device != "cuda" else "cuda:0")
+    print(f"data: {folder} ({len(dataset.train_labels)} train / {len(dataset.test_labels)} test), device {device}, "
+          f"torch {torch.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    rows = []
+    for repeat in range(args.repeats):
+        tutorial = None if args.no_tutorial else tutorial_loop(folder, device, args.seed + repeat)
+        faithful = preset_run(dataset, "faithful", str(device), True, seed=args.seed + repeat)
+        quiet = preset_run(dataset, "faithful", str(device), False, seed=args.seed + repeat)
+        fast = preset_run(dataset, "fast", str(device), True, stop_at=faithful["acc"], seed=args.seed + repeat,
+                          epochs=10)
+        rows.append((tutorial, faithful, quiet, fast))
+        t = tutorial or {"steps_per_s": float("nan"), "acc": float("nan"), "train_s": float("nan")}
+        print(f"[{repeat + 1}] tutorial {t['steps_per_s']:6.0f} steps/s {100 * t['acc']:5.1f}% {t['train_s']:6.1f}s | "
+              f"faithful {faithful['steps_per_s']:6.0f} steps/s {100 * faithful['acc']:5.1f}% {faithful['train_s']:5.1f}s "
+              f"(streaming off {quiet['steps_per_s']:6.0f} steps/s) | fast reached {_pct(fast['reached_acc'])} in "
+              f"{_secs(fast['reached_s'])}", flush=True)
+    _summary(rows)
+    return 0
+
+
+def _pct(value):
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _secs(value):
+    return "never" if value is None else f"{value:.2f}s"
+
+
+def _summary(rows) -> None:
+    med = statistics.median
+    overhead = med(q["steps_per_s"] / f["steps_per_s"] - 1 for _, f, q, _ in rows)
+    print(f"streaming overhead (events + telemetry on vs off): median {100 * overhead:+.1f}%  (goal ≤ 3%)")
+    if rows[0][0] is None:
+        print(f"faithful: median {med(f['steps_per_s'] for _, f, _, _ in rows):.0f} steps/s, "
+              f"fast reached the faithful accuracy in median {_secs(med(x['reached_s'] or float('inf') for *_, x in rows))}")
+        return
+    speedup = med(f["steps_per_s"] / t["steps_per_s"] for t, f, _, _ in rows)
+    gap = med(abs(f["acc"] - t["acc"]) for t, f, _, _ in rows)
+    fraction = med((x["reached_s"] or float("inf")) / t["train_s"] for t, _, _, x in rows)
+    print(f"faithful vs tutorial: median {speedup:.1f}x steps/s (goal ≥ 5x), median accuracy gap "
+          f"{100 * gap:.1f} points (goal ≤ 2)")
+    print(f"fast: reached the faithful accuracy in a median {100 * fraction:.1f}% of the tutorial's training time "
+          f"(goal ≤ 10%)")
+    print("accuracy per repeat (tutorial / faithful / fast at stop): " + ", ".join(
+        f"{_pct(t['acc'])}/{_pct(f['acc'])}/{_pct(x['reached_acc'])}" for t, f, _, x in rows))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

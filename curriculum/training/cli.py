@@ -1,0 +1,157 @@
+"""`blitz-tui train --headless [--json] ...`: train the blitz classifier from the command line.
+
+Nothing heavy is imported at module top: `add_parser` runs every time `blitz-tui` starts.
+Exit status: 0 finished, 130 stopped by SIGINT/SIGTERM (after a checkpoint when --out is given),
+2 bad arguments or data, 1 anything else; each failure is one line (and an `error` event with --json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+PRESET_NAMES = ("faithful", "fast")  # presets.PRESETS, repeated so argparse needs no torch import
+MODEL_NAMES = ("blitz", "wide")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+    return value
+
+
+def _momentum(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
+    return value
+
+
+def _device(text: str) -> str:
+    if text in ("auto", "cpu", "cuda") or (text.startswith("cuda:") and text[5:].isdigit()):
+        return text
+    raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {text!r}")
+
+
+def _one_line_error(parser: argparse.ArgumentParser):
+    def error(message: str):
+        parser.exit(2, f"{parser.prog}: error: {message}\n")
+    return error
+
+
+def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.error = _one_line_error(parser)  # one line, no usage dump
+    parser.add_argument("--headless", action="store_true", help="train in this terminal (no app)")
+    parser.add_argument("--json", action="store_true", help="print one JSON event per line instead of a progress bar")
+    parser.add_argument("--out", metavar="DIR", help="write checkpoints, model.pt and metrics.jsonl here")
+    parser.add_argument("--resume", metavar="DIR", help="continue the run saved in DIR (an earlier --out)")
+    parser.add_argument("--data", metavar="SRC", help="cifar10, synthetic[:N], or a folder/zip (CIFAR-10 or "
+                        "train/<class>/, test/<class>/); default: cifar10 if available, else synthetic")
+    parser.add_argument("--preset", choices=PRESET_NAMES, help="faithful (the tutorial's recipe, default) or fast")
+    parser.add_argument("--model", choices=MODEL_NAMES, help="blitz (the tutorial's network) or wide")
+    parser.add_argument("--epochs", type=_count, metavar="N")
+    parser.add_argument("--batch-size", type=_count, metavar="N")
+    parser.add_argument("--lr", type=_positive, metavar="LR", help="learning rate, > 0")
+    parser.add_argument("--momentum", type=_momentum, metavar="M", help="SGD momentum in [0, 1)")
+    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="sgd (faithful) or adam (fast)")
+    parser.add_argument("--device", type=_device, metavar="D", help="auto (default), cpu, cuda or cuda:N")
+    parser.add_argument("--seed", type=int, metavar="N", help="seed for weights and batch order (default 0)")
+    parser.add_argument("--gpu-interval", type=_positive, default=1.0, metavar="S", help=argparse.SUPPRESS)
+    parser.add_argument("--no-telemetry", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-graph", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    return configure(subparsers.add_parser(
+        "train", help="train the CIFAR-10 classifier headless (--headless)",
+        description="Train the 60-minute blitz CIFAR-10 classifier and stream its progress."))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = configure(argparse.ArgumentParser(prog="python -m curriculum.training"))
+    return run(parser.parse_args(argv))
+
+
+class _Stop:
+    """SIGINT/SIGTERM: ask the trainer to stop after its current step, or abort loading before it exists."""
+
+    def __init__(self):
+        self.trainer = None
+
+    def __call__(self, signum, frame) -> None:
+        if self.trainer is None:
+            raise KeyboardInterrupt
+        self.trainer.request_stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    from curriculum.training.events import Emitter, JsonLinesSink
+
+    if args.json:
+        sink = JsonLinesSink(sys.stdout)
+    else:
+        from curriculum.training.console import ConsoleSink
+
+        sink = ConsoleSink(sys.stdout)
+    emitter = Emitter([sink])
+    stop = _Stop()
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    monitor = metrics = None
+    try:
+        from curriculum.training.session import prepare
+
+        trainer, notice, resumed_from = prepare(args, emitter)
+        stop.trainer = trainer
+        if trainer.out_dir is not None:
+            from curriculum.training.events import MetricsFile
+
+            metrics = MetricsFile(trainer.out_dir / "metrics.jsonl")
+            emitter.sinks.append(metrics)
+        trainer.start_event(notice=notice, resumed_from=resumed_from)
+        if not args.no_telemetry:
+            from curriculum.training.telemetry import GpuMonitor
+
+            monitor = GpuMonitor(emitter.emit, interval=args.gpu_interval).start()
+        status = trainer.run()
+        return 130 if status == "stopped" else 0
+    except KeyboardInterrupt:
+        emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,
+                     images_per_s=0.0, world_size=1, ranks=[])
+        return 130
+    except Exception as error:
+        from curriculum.training.session import is_bad_input
+
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if not is_bad_input(error):
+            message = f"{type(error).__name__}: {message}"
+        emitter.emit("error", message=message)
+        print(f"blitz-tui train: error: {message}", file=sys.stderr)
+        return 2 if is_bad_input(error) else 1
+    finally:
+        if monitor is not None:
+            monitor.stop()
+        if metrics is not None:
+            emitter.sinks.remove(metrics)
+            metrics.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

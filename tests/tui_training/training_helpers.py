@@ -1,0 +1,75 @@
+"""Helpers for the training-screen tests and benchmark: recorded event streams, a fake trainer
+command and a tiny host app."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from textual.app import App
+
+from tui.training import TrainingScreen
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FAKE_TRAINER = Path(__file__).resolve().parent / "fake_trainer.py"
+
+
+def load_events(name: str) -> list[dict]:
+    with open(FIXTURES / name, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def fake_trainer(fixture: str, *, delay: float = 0.0, exit_code: int | None = None, stderr: str = "",
+                 stop_after: int | None = None, speed: float = 0.0):
+    """A trainer command builder that replays a fixture instead of training (no torch needed)."""
+
+    def build(flags):
+        argv = [sys.executable, str(FAKE_TRAINER), "--replay", str(FIXTURES / fixture), "--delay", str(delay)]
+        if exit_code is not None:
+            argv += ["--exit-code", str(exit_code)]
+        if stderr:
+            argv += ["--stderr", stderr]
+        if stop_after is not None:
+            argv += ["--stop-after", str(stop_after)]
+        if speed:
+            argv += ["--speed", str(speed)]
+        return argv + ["--", *flags]
+
+    return build
+
+
+class HostApp(App):
+    """Just enough app to push the training screen onto, like the real app does on `t`."""
+
+    def __init__(self, defaults: dict | None = None, trainer=None) -> None:
+        super().__init__()
+        self.defaults = defaults
+        self.trainer = trainer
+
+    def on_mount(self) -> None:
+        self.push_screen(TrainingScreen(self.defaults, trainer=self.trainer))
+
+
+async def wait_for(pilot, condition, *, limit_s: float = 20.0) -> None:
+    """Let the app run until `condition()` holds; a generous cap turns a hang into a failure."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"gave up waiting after {limit_s} s")
+        await pilot.pause(0.05)
+
+
+async def settle_plots(pilot, *, limit_s: float = 20.0) -> None:
+    """Let the plot thread finish every figure the screen asked for, and the screen paint them."""
+    from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, PrebuiltPlot
+
+    def settled() -> bool:
+        return PLOT_BUILDER.idle and not any(plot.waiting for plot in pilot.app.screen.query(PrebuiltPlot))
+
+    await pilot.pause()
+    await wait_for(pilot, settled, limit_s=limit_s)
+    await pilot.pause()

@@ -1,0 +1,210 @@
+"""Plots whose figures are built off the event loop, so a key press never waits for plotext.
+
+One thread builds every figure in the process in turn (plotext keeps module-level state, so builds
+must not overlap); it turns plotext's output into ready-made lines, and the widget only paints them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Hashable
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.strip import Strip
+from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
+
+Draw = Callable[[Plot], None]  # runs in the build thread: sets the figure's data, title, limits
+MakeDraw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
+
+
+@dataclass
+class BuildJob:
+    plot: PrebuiltPlot
+    key: Hashable  # which view at which size and theme
+    data: Hashable  # what data the view shows, so an unchanged view is never rebuilt
+    draw: Draw
+    width: int
+    height: int
+    theme: str
+    base: Style  # the widget's own colours, under plotext's
+    urgent: bool  # on screen now, ahead of views only built in case a key asks for them
+
+
+class PlotBuilder:
+    """The one thread that builds figures; a newer request for a view replaces the queued one."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[tuple[int, Hashable], BuildJob] = {}
+        self._wake = threading.Condition()
+        self._busy = False
+        self._thread: threading.Thread | None = None
+        self.builds = 0
+        self.overlapped = False  # a build started while another ran; must never happen
+
+    def submit(self, job: BuildJob) -> None:
+        with self._wake:
+            slot = (id(job.plot), job.key)
+            self._jobs.pop(slot, None)
+            self._jobs[slot] = job
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="plot-builder", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    @property
+    def idle(self) -> bool:
+        with self._wake:
+            return not self._jobs and not self._busy
+
+    def _next(self) -> BuildJob:
+        with self._wake:
+            while not self._jobs:
+                self._wake.wait()
+            slot = next((s for s, job in self._jobs.items() if job.urgent), next(iter(self._jobs)))
+            self.overlapped |= self._busy
+            self._busy = True
+            return self._jobs.pop(slot)
+
+    def _run(self) -> None:
+        console = Console(color_system="truecolor", force_terminal=True, legacy_windows=False, width=400)
+        while True:
+            job = self._next()
+            try:
+                strips = build_strips(job, console)
+                job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, strips))
+            except Exception as error:  # one bad figure must not stop every later build
+                job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, None, f"{type(error).__name__}: {error}"))
+            finally:
+                with self._wake:
+                    self._busy = False
+                    self.builds += 1
+
+
+PLOT_BUILDER = PlotBuilder()
+
+
+def build_strips(job: BuildJob, console: Console) -> list[Strip]:
+    """plotext's figure as the lines the widget paints, each exactly the plot's width."""
+    plt = job.plot.plt
+    plt.clear_data()
+    job.draw(plt)
+    plt.plotsize(job.width, job.height)
+    plt._set_size(job.width, job.height)  # textual-plotext does the same before each build (its issue 5)
+    plt.theme(job.theme)
+    lines = Text.from_ansi(plt.build()).split("\n", allow_blank=True)[: job.height]
+    strips = []
+    for line in lines:
+        segments = Segment.apply_style(line.render(console, end=""), job.base)
+        strips.append(Strip(segments).crop_extend(0, job.width, job.base))
+    return strips
+
+
+class PrebuiltPlot(PlotextPlot):
+    """A PlotextPlot (its theme and `plt`) that paints lines built by `PLOT_BUILDER`.
+
+    `plt` belongs to the build thread: set a figure up only in the `Draw` passed to `request`.
+    """
+
+    MAX_VIEWS = 6
+
+    class Built(Message):
+        def __init__(self, key: Hashable, data: Hashable, strips: list[Strip] | None, error: str = "") -> None:
+            super().__init__()
+            self.key, self.data, self.strips, self.error = key, data, strips, error
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._built: dict[Hashable, tuple[Hashable, list[Strip]]] = {}
+        self._asked: dict[Hashable, tuple[Hashable, float]] = {}
+        self._wanted: Hashable = None
+        self._requests: dict[Hashable, tuple[Hashable, MakeDraw, bool, float]] = {}
+        self._painted: list[Strip] | None = None
+        self.text = ""  # plain text of what is painted, for tests and screen readers
+
+    def _key(self, view: Hashable) -> Hashable:
+        return (view, self.size.width, self.size.height, self._get_plotext_theme_name(self.app.theme))
+
+    def request(self, view: Hashable, data: Hashable, make_draw: MakeDraw, *, urgent: bool, interval: float) -> None:
+        """Have `view` built for `data` unless it already is; new data for a view already built waits
+        `interval` seconds since its last build."""
+        self._requests[view] = (data, make_draw, urgent, interval)
+        if self.size.width < 10 or self.size.height < 3 or not self.laid_out:
+            return
+        key = self._key(view)
+        built = self._built.get(key)
+        if built is not None and built[0] == data:
+            return
+        asked = self._asked.get(key)
+        now = time.monotonic()
+        if asked is not None and (asked[0] == data or (built is not None and now - asked[1] < interval)):
+            return
+        self._asked.pop(key, None)
+        self._asked[key] = (data, now)
+        while len(self._asked) > 4 * self.MAX_VIEWS:
+            self._asked.pop(next(iter(self._asked)))
+        PLOT_BUILDER.submit(BuildJob(self, key, data, make_draw(), self.size.width, self.size.height,
+                                     self._get_plotext_theme_name(self.app.theme), self.visual_style.rich_style,
+                                     urgent))
+
+    @property
+    def laid_out(self) -> bool:
+        """Not hidden, nor inside anything hidden: a plot nobody can see is not worth building."""
+        return all(node.display for node in self.ancestors_with_self if node is not self.screen)
+
+    def paint(self, view: Hashable) -> bool:
+        """Show `view`'s newest lines; until its first build, the previous lines stay."""
+        self._wanted = view
+        built = self._built.get(self._key(view))
+        if built is None or built[1] is self._painted:
+            return False
+        self._painted = built[1]
+        self.text = "\n".join(strip.text.rstrip() for strip in self._painted)
+        self.refresh()
+        return True
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the view on screen has a build still to come (tests wait for it)."""
+        if self._wanted is None or self.size.width < 10 or self.size.height < 3:
+            return False
+        built = self._built.get(self._key(self._wanted))
+        request = self._requests.get(self._wanted)
+        return built is None or (request is not None and built[0] != request[0])
+
+    def on_prebuilt_plot_built(self, message: Built) -> None:
+        message.stop()
+        if message.strips is None:
+            self.log.error(f"plot build failed: {message.error}")
+            return
+        self._built.pop(message.key, None)
+        self._built[message.key] = (message.data, message.strips)
+        while len(self._built) > self.MAX_VIEWS:
+            self._built.pop(next(iter(self._built)))
+        if self._wanted is not None:
+            self.paint(self._wanted)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Ask again at the new size now rather than at the screen's next tick.
+        for view, (data, make_draw, urgent, interval) in list(self._requests.items()):
+            self.request(view, data, make_draw, urgent=urgent, interval=interval)
+
+    def render_line(self, y: int) -> Strip:
+        base = self.visual_style.rich_style
+        if self._painted is None or y >= len(self._painted):
+            return Strip.blank(self.size.width, base)
+        return self._painted[y].crop_extend(0, self.size.width, base)  # old lines fit a new size until rebuilt
+
+    def render(self) -> Text:
+        return Text(self.text)  # never plotext on the event loop (text selection asks for this)
+
+    def _register_theme(self, app_theme_name: str) -> None:
+        super()._register_theme(app_theme_name)
+        self._asked.clear()  # the theme is part of every view's key; the next show rebuilds
