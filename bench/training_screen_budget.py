@@ -57,7 +57,12 @@ def child(args: argparse.Namespace) -> None:
         def on_mount(self) -> None:
             self.push_screen(TrainingScreen(defaults, trainer=trainer))
 
-    Host().run()
+    if not args.profile:
+        Host().run()
+        return
+    import cProfile  # the event loop's thread only: what a key waits behind
+
+    cProfile.runctx("Host().run()", globals(), locals(), args.profile)
 
 
 class PtyReader(threading.Thread):
@@ -146,6 +151,7 @@ def main() -> int:
     parser.add_argument("--app", action="store_true", help="run blitz-tui itself and open the screen with t")
     parser.add_argument("--seconds", type=float, default=20.0, help="measurement window")
     parser.add_argument("--size", default="120x40")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the app's event loop into FILE (slows it)")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -157,6 +163,7 @@ def main() -> int:
         argv = [str(ROOT / ".venv" / "bin" / "blitz-tui"), "--data", "synthetic", "--epochs", "50", "--device", "cpu"]
     else:
         argv = [sys.executable, __file__, "--child", "--trainer", args.trainer]
+        argv += ["--profile", str(Path(args.profile).resolve())] if args.profile else []
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,

@@ -15,6 +15,7 @@ class RunOutcome:
     result: Any  # curriculum.kernel.ExecResult
     attempt: Any = None  # curriculum.exercises.Attempt, when the cell is an exercise
     failure: str = ""  # one line when the kernel could not run the cell at all
+    note: str = ""  # one line worth telling the learner, e.g. that the kernel was restarted first
 
 
 @dataclass

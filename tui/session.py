@@ -14,6 +14,9 @@ from tui.kernels import KernelFactory, KernelLike, KernelUnavailable
 from tui.messages import RunOutcome
 
 
+RESTARTED_NOTE = "The kernel had stopped, so it was restarted: names from earlier cells are gone."
+
+
 class LessonSession:
     def __init__(self, lesson_id: str, factory: KernelFactory) -> None:
         self.lesson_id = lesson_id
@@ -42,8 +45,8 @@ class LessonSession:
     def execution_count(self) -> int:
         return getattr(self._kernel, "execution_count", 0) if self._kernel is not None else 0
 
-    def ensure_started(self) -> bool:
-        """Start the kernel when it is not running; returns True when this call (re)started it."""
+    def ensure_started(self) -> str:
+        """Start the kernel when it is not running: "" (it was), "started" or "restarted" (it had died)."""
         with self._start_lock:
             if self._kernel is None:
                 try:
@@ -53,25 +56,26 @@ class LessonSession:
                     raise
             state = self._kernel.state
             if state in ("idle", "busy"):
-                return False
+                return ""
             if state == "dead":
                 self._kernel.restart()
             else:
                 self._kernel.start()
             self.problem = ""
-            return True
+            return "restarted" if state == "dead" else "started"
 
     def run(self, cell: CodeCell, code: str, on_output: Callable[[str, str], None]) -> RunOutcome:
         """Run the learner's `code` for `cell`; an exercise's check runs right after it."""
         try:
-            self.ensure_started()
+            how = self.ensure_started()
         except Exception as error:  # the kernel could not start: say why in the cell
             return RunOutcome(result=None, failure=_one_line(error))
         assert self._kernel is not None
+        note = RESTARTED_NOTE if how == "restarted" else ""
         if cell.exercise is not None:
             attempt = run_exercise(self._kernel, cell, source=code, on_output=on_output)
-            return RunOutcome(result=attempt.result, attempt=attempt)
-        return RunOutcome(result=self._kernel.execute(code, on_output=on_output))
+            return RunOutcome(result=attempt.result, attempt=attempt, note=note)
+        return RunOutcome(result=self._kernel.execute(code, on_output=on_output), note=note)
 
     def interrupt(self) -> None:
         if self._kernel is not None and self._kernel.state == "busy":

@@ -30,6 +30,7 @@ def main() -> None:
         from curriculum.kernel.mounts import lock_down
 
         lock_down(config["lock_down"])
+        os.chdir(os.getcwd())  # re-enter the workspace through its new writable mount
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     nanny = os.getpid()
     kernel = os.fork()

@@ -221,6 +221,8 @@ class KernelProcess:
             self.popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        if self._tmpdir:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)  # now, not in a daemon thread that exit may cut short
 
     @property
     def alive(self) -> bool:

@@ -142,3 +142,14 @@ def test_unicode_and_lone_surrogates_survive(make_kernel):
     out = Output()
     assert kernel.execute("print('héllo ✓')\nprint('\\udc80')", on_output=out).status == "ok"
     assert out.text().splitlines() == ["héllo ✓", "\ufffd"]
+
+
+def test_preloaded_torch_and_tensor_summaries(make_kernel):
+    kernel = make_kernel(preload_torch=True, timeout=120)
+    assert kernel.torch_version  # imported before the kernel said it was ready
+    result = kernel.execute("import torch\nx = torch.ones(2, 3, requires_grad=True)\ny = (x * 2).sum()\nnet = torch.nn.Linear(3, 1)")
+    assert result.status == "ok", result.message
+    found = {v.name: v for v in result.variables}
+    assert found["x"].kind == "tensor" and found["x"].shape == (2, 3) and found["x"].requires_grad
+    assert found["y"].grad_fn == "SumBackward0"
+    assert found["net"].kind == "module" and found["net"].parameters == 4

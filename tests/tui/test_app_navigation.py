@@ -40,6 +40,7 @@ async def test_a_broken_lesson_shows_file_and_line_and_the_others_still_open(mak
         assert isinstance(app.screen, LessonScreen)
         error = app.screen.query_one("#lesson-error")
         assert "02-autograd.md, line 7: this code block is never closed" in text_of(error)
+        assert "no kernel" in text_of(app.screen.query_one("#kernel-status"))
         await pilot.press("1")
         await pilot.pause()
         assert app.screen.lesson.number == 1

@@ -44,13 +44,21 @@ async def test_run_check_interrupt_and_quit_with_the_real_kernel(make_app, priva
         await wait_until(pilot, lambda: panel.passed)
         assert app.progress.exercise("tensors", "double").passed
 
+        pictures = screen.cell_view("make")
+        pictures.editor.load_text("import torch\nshow(torch.rand(3, 8, 16))")
+        screen.focus_cell("make")
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: pictures.prompt == "[4]")
+        await settle(app, pilot)
+        assert len(pictures.query(".cell-image")) == 1
+
         view = screen.cell_view("tenfold")
         view.editor.load_text("import time\nprint('napping')\ntime.sleep(30)")
         screen.focus_cell("tenfold")
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: "napping" in view.output.plain)
         await pilot.press("i", "i")
-        await wait_until(pilot, lambda: view.prompt == "[4]", timeout=15)
+        await wait_until(pilot, lambda: view.prompt == "[5]", timeout=15)
         await settle(app, pilot)
         assert "KeyboardInterrupt" in text_of(view.query_one("#traceback")) or "nterrupt" in text_of(
             view.query_one("#kernel-message")

@@ -187,3 +187,15 @@ async def test_the_status_bar_shows_kernel_state_and_sandbox(make_app):
         status.refresh_status()
         text = text_of(status)
         assert "kernel idle" in text and "sandbox rlimits" in text and "exercises 0/1" in text
+
+
+async def test_running_in_a_dead_kernel_restarts_it_and_says_so(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lesson_one(app, pilot)
+        await settle(app, pilot)
+        FakeKernel.instances[0].state = "dead"
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert screen.cell_view("make").prompt == "[1]"
+        assert any("restarted" in note.message for note in app._notifications)

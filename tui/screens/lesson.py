@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from collections import deque
 
+from rich.markdown import Markdown as RichMarkdown
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Footer, Static, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -57,17 +57,20 @@ class LessonScreen(ExerciseActions, Screen):
         with VerticalScroll(id="lesson-body", can_focus=False):
             if isinstance(lesson, BrokenLesson):
                 yield Static(_broken_text(lesson), id="lesson-error", markup=False)
-                return
-            progress = self.app.progress
-            for block in lesson.blocks:
-                if isinstance(block, Prose):
-                    # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
-                    yield Static(RichMarkdown(block.markdown, code_theme="monokai"), classes="prose")
-                elif isinstance(block, CodeCell):
-                    saved = progress.cell_text(lesson.id, block.id)
-                    yield CodeCellView(block, saved if saved is not None else block.source)
+            else:
+                yield from self._blocks(lesson)
         yield KernelStatus(self.session, lesson)
         yield Footer(compact=True)
+
+    def _blocks(self, lesson: Lesson) -> ComposeResult:
+        progress = self.app.progress
+        for block in lesson.blocks:
+            if isinstance(block, Prose):
+                # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
+                yield Static(RichMarkdown(block.markdown, code_theme="monokai"), classes="prose")
+            elif isinstance(block, CodeCell):
+                saved = progress.cell_text(lesson.id, block.id)
+                yield CodeCellView(block, saved if saved is not None else block.source)
 
     def on_mount(self) -> None:
         if isinstance(self.lesson, BrokenLesson):
@@ -202,6 +205,8 @@ class LessonScreen(ExerciseActions, Screen):
         view = self.cell_view(message.cell_id)
         await view.finish_run(message.outcome)
         self.record_check(view, message.outcome)
+        if message.outcome.note:
+            self.notify(message.outcome.note, severity="warning")
         if view is self.current_view:
             self.call_after_refresh(view.reveal_results)
         status = getattr(message.outcome.result, "status", "")

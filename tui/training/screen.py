@@ -337,7 +337,7 @@ class TrainingScreen(Screen):
                 return
             self.stop_run()
         if hasattr(self.app, "action_home"):
-            self.app.run_action("home")
+            self.app.action_home()
         elif len(self.app.screen_stack) > 1:
             self.dismiss()
 

@@ -67,6 +67,7 @@ class LossPlot(PrebuiltPlot):
     `DATA_HZ` times a second (each redraw resends the whole plot to the terminal)."""
 
     DATA_HZ = 2.0
+    SPARE_HZ = 0.5  # the other axis, built only in case `x` is pressed; a press rebuilds it at once
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -85,5 +86,6 @@ class LossPlot(PrebuiltPlot):
             # Copies taken here, on the event loop, so the build thread never sees a list grow.
             make = lambda axis=axis, span=span: loss_figure(list(run.losses), axis, list(overlays), span,
                                                             max(self.size.width, 10))
-            self.request((axis, labels), data, make, urgent=axis == x_axis, interval=1 / self.DATA_HZ)
+            shown = axis == x_axis
+            self.request((axis, labels), data, make, urgent=shown, interval=1 / (self.DATA_HZ if shown else self.SPARE_HZ))
         return self.paint((x_axis, labels))

@@ -6,6 +6,7 @@ must not overlap); it turns plotext's output into ready-made lines, and the widg
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
+GIL_SWITCH_S = 0.001
 Draw = Callable[[Plot], None]  # runs in the build thread: sets the figure's data, title, limits
-MakeDraw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
+MakeGIL_SWITCH_S = 0.001
+Draw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
 
 
 @dataclass
@@ -55,6 +58,9 @@ class PlotBuilder:
             self._jobs.pop(slot, None)
             self._jobs[slot] = job
             if self._thread is None:
+                # While a figure builds, the event loop must get the GIL back within a millisecond, not
+                # Python's default 5 ms each time it returns from I/O (a key waits for many such returns).
+                sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
                 self._thread = threading.Thread(target=self._run, name="plot-builder", daemon=True)
                 self._thread.start()
             self._wake.notify()

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
@@ -108,7 +108,18 @@ class CodeCellView(Horizontal, can_focus=True):
 
     def _flush_output(self) -> None:
         if self.output.flush() and self.has_focus_within:
-            self.call_after_refresh(self.output.scroll_visible, animate=False)
+            self.call_after_refresh(self._follow_output)
+
+    def _follow_output(self) -> None:
+        """Keep the newest output line in view while the focused cell prints, as a terminal does."""
+        scroller = self.parent
+        while scroller is not None and not isinstance(scroller, ScrollableContainer):
+            scroller = scroller.parent
+        if scroller is None:
+            return
+        below = self.output.region.bottom - scroller.content_region.bottom
+        if below > 0:
+            scroller.scroll_relative(y=below, animate=False)
 
     def reveal_results(self) -> None:
         """Scroll so the last thing this cell shows is on screen (at 80×24 it is often below)."""

@@ -1,4 +1,4 @@
-"""The bounded output tail a cell's printing goes into (no Textual needed)."""
+"""Pieces of the app that need no running app: the output tail and picture sizing."""
 
 from __future__ import annotations
 
@@ -69,3 +69,11 @@ def test_clear_empties_it():
     tail.clear()
     snapshot = tail.snapshot()
     assert snapshot.lines == () and snapshot.hidden == 0
+
+
+def test_pictures_fit_the_column_at_their_aspect_ratio():
+    from tui.widgets.cell.images import fitted_size
+
+    assert fitted_size(274, 36, 88) == (88, 6)  # a CIFAR grid: as wide as the column allows
+    assert fitted_size(32, 32, 88) == (32, 16)  # one picture: a column per pixel, half-blocks are 1×2
+    assert fitted_size(640, 480, 76) == (76, 28)
