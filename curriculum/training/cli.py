@@ -78,6 +78,9 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--gpu-interval", type=_positive, default=1.0, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--no-telemetry", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-graph", action="store_true", help=argparse.SUPPRESS)
+    from curriculum.training.launch import add_arguments  # light: torchrun flags, nothing imported
+
+    add_arguments(parser)
     return parser
 
 
@@ -105,6 +108,11 @@ class _Stop:
 
 
 def run(args: argparse.Namespace) -> int:
+    from curriculum.training.launch import distributed_entry
+
+    code = distributed_entry(args)  # --nproc/--nnodes: torchrun and its ranks; None: this process trains
+    if code is not None:
+        return code
     from curriculum.training.events import Emitter, JsonLinesSink
 
     if args.json:

@@ -19,8 +19,12 @@ def is_bad_input(error: BaseException) -> bool:
     return isinstance(error, (ConfigError, DataError, CheckpointError))
 
 
-def prepare(args: argparse.Namespace, emitter: Emitter) -> tuple[Trainer, str, str | None]:
-    """(trainer, notice for the start event, the folder resumed from or None)."""
+def prepare(args: argparse.Namespace, emitter: Emitter, trainer_class: type[Trainer] | None = None,
+            **trainer_options) -> tuple[Trainer, str, str | None]:
+    """(trainer, notice for the start event, the folder resumed from or None).
+
+    `trainer_class` and `trainer_options`: a distributed rank's trainer (curriculum/training/distributed.py).
+    """
     overrides = {name: getattr(args, name) for name in RESUME_MAY_CHANGE + RESUME_FIXED if name != "preset"}
     resume = None
     if args.resume:
@@ -46,5 +50,8 @@ def prepare(args: argparse.Namespace, emitter: Emitter) -> tuple[Trainer, str, s
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ConfigError(f"cannot create --out folder {out_dir}: {error.strerror}") from None
-    trainer = Trainer(config, dataset, emitter, out_dir=out_dir, resume=resume, use_graph=not args.no_graph)
+    if trainer_class is None and getattr(args, "data_parallel", False):
+        from curriculum.training.legacy_dp import DataParallelTrainer as trainer_class
+    trainer = (trainer_class or Trainer)(config, dataset, emitter, out_dir=out_dir, resume=resume,
+                                         use_graph=not args.no_graph, **trainer_options)
     return trainer, dataset.notice, (str(args.resume) if args.resume else None)

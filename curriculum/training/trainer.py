@@ -47,7 +47,8 @@ def epoch_order(n: int, epoch: int, seed: int, device: torch.device, rank: int =
     """This process's shuffled sample order for `epoch`; the same on every device for a given seed."""
     generator = torch.Generator().manual_seed(seed * 100_003 + epoch)
     order = torch.randperm(n, generator=generator)
-    return order[rank::world_size].to(device)
+    usable = n - n % world_size  # equal shards: DDP hangs if one rank takes a step the others do not
+    return order[:usable][rank::world_size].to(device)
 
 
 class Trainer:
@@ -71,14 +72,19 @@ class Trainer:
         self.tiny_cpu = self.device.type == "cpu" and config.batch_size <= TINY_BATCH
         self.train_x, self.train_y = resident_tensors(dataset.train_images, dataset.train_labels, self.device)
         self.test_x, self.test_y = resident_tensors(dataset.test_images, dataset.test_labels, self.device)
-        self.shard_size = len(range(rank, len(self.train_y), world_size))
+        self.shard_size = len(self.train_y) // world_size
         self.steps_per_epoch = -(-self.shard_size // config.batch_size)
-        self.step = make_step(self.model, self.train_x, self.train_y, lr=config.lr, momentum=config.momentum,
-                              batch_size=config.batch_size, optimizer=config.optimizer, use_graph=use_graph)
+        self.step = self.build_step(use_graph)
         if resume is not None:
             self.step.import_state(resume["optimizer_state"])
         self.last_eval: dict | None = None
         self.progress_interval: float | None = PROGRESS_INTERVAL_S  # None: no progress events, no syncs
+
+    def build_step(self, use_graph: bool):
+        """The optimisation step; a distributed trainer overrides it to wrap the model in DDP."""
+        config = self.config
+        return make_step(self.model, self.train_x, self.train_y, lr=config.lr, momentum=config.momentum,
+                         batch_size=config.batch_size, optimizer=config.optimizer, use_graph=use_graph)
 
     def request_stop(self) -> None:
         """Safe from a signal handler: the loop stops after the current step."""

@@ -169,7 +169,13 @@ class LessonScreen(ExerciseActions, Screen):
     # ----- running ------------------------------------------------------------------------
     def action_run_cell(self) -> None:
         view = self.current_view
-        if view is not None:
+        if view is None:
+            return
+        if view.editing:
+            # ctrl+r is a priority binding, so it arrives before keys still queued in the editor:
+            # run once the editor has taken them, or a fast typist runs the text before their edit.
+            view.editor.call_later(self.enqueue, [view.cell.id])
+        else:
             self.enqueue([view.cell.id])
 
     def action_run_above(self) -> None:
