@@ -30,4 +30,12 @@ print(f"events: {len(events)} ({kinds.count(\"progress\")} progress, {kinds.coun
       f"end: {end[\"status\"]}, test_acc {end[\"test_acc\"]:.3f}, {end[\"images_per_s\"]:,.0f} images/s")
 print(f"gpu event: {gpu}")
 sys.exit(0 if end["status"] == "finished" and gpu and gpu["available"] else 1)'
+
+echo "== 4. DDP (nccl) under torchrun: world size 1 against the plain trainer, then every GPU"
+"$PYTHON" bench/ddp_throughput.py --device cuda --data "$DATA" --repeats "${REPEATS:-1}" \
+    || echo "note: DDP world size 1 costs more than the 5% goal (figures above)"
+GPUS=$(nvidia-smi -L 2>/dev/null | wc -l)
+if [ "$GPUS" -ge 2 ]; then
+    "$PYTHON" -m curriculum.training --headless --nproc "$GPUS" --device cuda --data "$DATA" --preset fast --epochs 1
+fi
 echo "gpu check passed"

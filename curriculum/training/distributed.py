@@ -122,8 +122,12 @@ class Coordinator:
         if stop:
             self.trainer.stop_requested = True  # every rank breaks before the same step
         if report:
-            self.last_report = now
-            self.reporter.report()
+            self.report()
+
+    def report(self) -> None:
+        """Gather and emit every rank's numbers now; every rank must call it at the same point."""
+        self.last_report = time.monotonic()
+        self.reporter.report()
 
 
 class DistributedTrainer(Trainer):
@@ -147,7 +151,7 @@ class DistributedTrainer(Trainer):
 
         ids = [self.device.index] if self.device.type == "cuda" else None
         # DDP broadcasts rank 0's weights now, so every replica starts from the same ones.
-        ddp = DistributedDataParallel(self.model, device_ids=ids, broadcast_buffers=False, gradient_as_bucket_view=True)
+        ddp = DistributedDataParallel(self.model, device_ids=ids, gradient_as_bucket_view=True)
         config = self.config
         inner = EagerStep(ddp, self.train_x, self.train_y, config.lr, config.momentum, config.optimizer)
         return SyncedStep(inner, self.coordinator)
@@ -202,7 +206,7 @@ def run_worker(args: argparse.Namespace) -> int:
             metrics = MetricsFile(trainer.out_dir / "metrics.jsonl")
             emitter.sinks.append(metrics)
         trainer.start_event(notice=notice, resumed_from=resumed_from)
-        trainer.reporter.report()  # the first per-rank view, before the first step
+        trainer.coordinator.report()  # the first per-rank view, before the first step
         status = trainer.run()
         trainer.reporter.write_debug_hash()
         finished = True

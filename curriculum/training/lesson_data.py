@@ -15,15 +15,18 @@ from curriculum.paths import cache_dir
 from curriculum.training import data, sources
 
 SYNTHETIC_LESSON_IMAGES = 5000
+# The lesson trains on a few thousand images; writing all 60,000 CIFAR-10 PNGs would outlast
+# a cell's time limit, so the lesson folder keeps a class-balanced subset the size of the sample.
+LESSON_PER_CLASS = {"train": 800, "test": 200}
 
 
 def lesson_data_root() -> Path:
     """An ImageFolder root holding train/<class>/ and test/<class>/ (see the module docstring)."""
     base = cache_dir() / "lesson-data"
     if data._cifar10_batches() is not None or data._cache_file("cifar10").is_file():
-        root = base / "cifar10"
+        root = base / "cifar10-subset"
         if not (root / ".complete").is_file():
-            _write_pngs(data.load_dataset("cifar10", show_progress=False), root)
+            _write_pngs(data.load_dataset("cifar10", show_progress=False), root, LESSON_PER_CLASS)
         return root
     sample = data.find_sample()
     if sample is not None:
@@ -37,7 +40,7 @@ def lesson_data_root() -> Path:
     return root
 
 
-def _write_pngs(dataset: "data.Dataset", root: Path) -> None:
+def _write_pngs(dataset: "data.Dataset", root: Path, per_class: dict[str, int] | None = None) -> None:
     from PIL import Image
 
     jobs = []
@@ -46,7 +49,12 @@ def _write_pngs(dataset: "data.Dataset", root: Path) -> None:
         for name in dataset.classes:
             (root / split / name).mkdir(parents=True, exist_ok=True)
         pixels = images.permute(0, 2, 3, 1).contiguous().numpy()
+        written = [0] * len(dataset.classes)
+        limit = per_class[split] if per_class else None
         for i, label in enumerate(labels.tolist()):
+            if limit is not None and written[label] >= limit:
+                continue
+            written[label] += 1
             jobs.append((pixels[i], root / split / dataset.classes[label] / f"{i:05d}.png"))
 
     def write(job) -> None:

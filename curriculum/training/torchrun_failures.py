@@ -53,8 +53,9 @@ def _rendezvous(text: str, args: argparse.Namespace) -> str | None:
     if endpoint and args.node_rank == 0 and "waiting for clients" in text:
         joined = re.search(r"(\d+)/(\d+) clients joined", text)
         count = f" ({joined.group(1)} of {joined.group(2)} machines arrived)" if joined else ""
+        others = "1" if args.nnodes == 2 else f"1..{args.nnodes - 1}"
         return (f"nobody joined the rendezvous at {endpoint} within {timeout}{count}: start the other machines with "
-                f"--nnodes {args.nnodes} --node-rank 1..{args.nnodes - 1} --rdzv-endpoint {endpoint}")
+                f"--nnodes {args.nnodes} --node-rank {others} --rdzv-endpoint {endpoint}")
     if endpoint and args.node_rank > 0 and ("DistNetworkError" in text or "TimeoutError" in text
                                             or "Timed out" in text or "failed to connect" in text.lower()):
         return (f"could not reach the rendezvous at {endpoint} within {timeout}: start --node-rank 0 there first, "

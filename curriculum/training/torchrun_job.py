@@ -32,7 +32,22 @@ def _sink(args: argparse.Namespace):
         return JsonLinesSink(sys.stdout)
     from curriculum.training.console import ConsoleSink
 
-    return ConsoleSink(sys.stdout)
+    console = ConsoleSink(sys.stdout)
+
+    def show(event: dict) -> None:
+        """The trainer's console, plus what the ranks did."""
+        if event["type"] == "end":
+            for rank in event.get("ranks") or []:
+                where = f" on {rank['host']}" if rank.get("host") else ""
+                console._print(f"rank {rank['rank']}{where} ({rank.get('device', '?')}): {rank.get('steps', 0)} steps, "
+                               f"{rank.get('images_per_s', 0):,.0f} images/s")
+        console(event)
+        if event["type"] == "start" and event.get("distributed"):
+            d = event["distributed"]
+            console._print(f"DistributedDataParallel: {event['world_size']} ranks ({d['nproc_per_node']} per machine "
+                           f"× {d['nnodes']}), {d['backend']}; CUDA graphs off under DDP")
+
+    return show
 
 
 def fail(args: argparse.Namespace, message: str, code: int, emitter: Emitter | None = None) -> int:
@@ -129,6 +144,8 @@ class TorchrunJob:
             return
         if not isinstance(event, dict) or "type" not in event:
             return
+        if isinstance(event.get("t"), (int, float)):  # the launcher's own events continue rank 0's clock
+            self.emitter.started = time.monotonic() - event["t"]
         if event["type"] == "error":
             self.rank0_error = str(event.get("message", ""))  # held back: the launcher reports one line
             return
@@ -149,8 +166,8 @@ class TorchrunJob:
                     self.worker_errors.setdefault(int(found.group(1)), found.group(2))
 
     def _outcome(self, returncode: int) -> int:
-        if self.end is not None and returncode == 0:
-            return 130 if self.end.get("status") == "stopped" else 0
+        if returncode == 0:  # only machine 0 sees rank 0's `end`; the other machines just finish
+            return 130 if self.end is not None and self.end.get("status") == "stopped" else 0
         if self.stop_sent:
             if self.end is None:
                 self.emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,

@@ -119,3 +119,14 @@ def test_describe_sources_has_a_line_per_source(monkeypatch):
     lines = data.describe_sources()
     assert lines[0].startswith("cifar10: not downloaded") and lines[1].startswith("sample: none found")
     assert lines[2].startswith("synthetic:")
+
+
+def test_lesson_root_from_real_cifar10_is_a_balanced_subset(monkeypatch):
+    # A downloaded CIFAR-10 (here a small fake in its real format) becomes a capped lesson folder.
+    write_cifar_batches(data._cifar10_root(), per_batch=60)
+    monkeypatch.setattr(lesson_data, "LESSON_PER_CLASS", {"train": 3, "test": 2})
+    root = data.lesson_data_root()
+    train_counts = {d.name: len(list(d.glob("*.png"))) for d in (root / "train").iterdir()}
+    assert len(train_counts) == 10 and set(train_counts.values()) == {3}
+    assert all(len(list(d.glob("*.png"))) == 2 for d in (root / "test").iterdir())
+    assert not (root / "SYNTHETIC.txt").exists()

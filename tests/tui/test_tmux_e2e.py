@@ -113,3 +113,38 @@ def test_open_run_edit_run_and_quit(tmux, private_home):
     while processes_under(private_home) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_under(private_home) == [], "a kernel outlived the app"
+
+
+def test_a_fast_run_uses_the_text_just_typed(tmux):
+    """ctrl+r right behind the typing (one tmux burst) runs the edited text, not the text before it."""
+    tmux.start(f"{BLITZ} --lesson 1")
+    tmux.wait_for(r"kernel idle", timeout=90)
+    tmux.keys("Enter")
+    # One send-keys call: the keys arrive together, as from a fast typist or a paste.
+    tmux.tmux("send-keys", "-t", "e2e", "-l", "print('typed', 3 * 14)")
+    tmux.tmux("send-keys", "-t", "e2e", "Enter", "C-r")
+    tmux.wait_for(r"typed 42", timeout=60)
+
+
+def test_an_edit_survives_kill_9_and_no_kernel_outlives_the_app(tmux, private_home):
+    import psutil
+
+    tmux.start(f"{BLITZ} --lesson 1; sleep 60")
+    tmux.wait_for(r"kernel idle", timeout=90)
+    tmux.keys("Enter")
+    tmux.keys("survived = 'kill -9'", literal=True)
+    tmux.keys("Enter")
+    time.sleep(1.5)  # edits are saved within a second
+    shell = psutil.Process(int(tmux.tmux("display", "-p", "-t", "e2e", "#{pane_pid}").strip()))
+    apps = [p for p in shell.children() if "blitz-tui" in " ".join(p.cmdline())]
+    assert len(apps) == 1, [p.cmdline() for p in shell.children()]
+    apps[0].kill()
+    apps[0].wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while processes_under(private_home) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_under(private_home) == [], "a kernel outlived the killed app"
+
+    tmux.stop()
+    tmux.start(f"{BLITZ} --lesson 1")
+    tmux.wait_for(r"survived = 'kill -9'", timeout=60)

@@ -41,7 +41,10 @@ FIELDS = (
     Field("lr", "lr", "learning rate, greater than 0", "float"),
     Field("momentum", "momentum", "SGD momentum, from 0 up to (not including) 1", "float"),
     Field("device", "device", "auto, cpu, cuda or cuda:N", "text"),
+    Field("nproc", "processes", "DDP: N processes under torchrun, one per GPU (gloo on the CPU); blank or 1: "
+          "one plain process", "int"),
 )
+MAX_NPROC = 64  # more processes than this on one machine is a typo, not a plan
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 
 
@@ -63,11 +66,13 @@ def validate(key: str, text: str) -> str | None:
         return None if text in preset_names() else f"unknown preset {text!r}: {', '.join(preset_names())}"
     if key == "model":
         return None if text in model_names() else f"unknown model {text!r}: {', '.join(model_names())}"
-    if key in ("epochs", "batch_size"):
+    if key in ("epochs", "batch_size", "nproc"):
         try:
             value = int(text)
         except ValueError:
             return f"expected a whole number, got {text!r}"
+        if key == "nproc" and value > MAX_NPROC:
+            return f"at most {MAX_NPROC} processes on one machine, got {value}"
         return None if value >= 1 else f"must be 1 or more, got {value}"
     if key in ("lr", "momentum"):
         try:
@@ -91,6 +96,9 @@ def validate_all(values: dict[str, str]) -> dict[str, str]:
         problem = validate(key, str(values.get(key, "") or ""))
         if problem:
             errors[key] = problem
+    nproc, device = str(values.get("nproc", "") or "").strip(), str(values.get("device", "") or "").strip()
+    if "nproc" not in errors and nproc.isdigit() and int(nproc) > 1 and device.startswith("cuda:"):
+        errors["nproc"] = f"with {nproc} processes each uses its own GPU: set device to cuda or auto, not {device}"
     return errors
 
 
@@ -99,6 +107,8 @@ def trainer_flags(values: dict[str, str], out_dir: Path | None = None) -> list[s
     flags: list[str] = []
     for key in FIELD_KEYS:
         text = str(values.get(key, "") or "").strip()
+        if key == "nproc" and text.isdigit() and int(text) == 1:
+            continue  # one process is the plain trainer, without torchrun
         if text:
             flags += [f"--{key.replace('_', '-')}", text]
     if out_dir is not None:

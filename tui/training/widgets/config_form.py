@@ -19,6 +19,7 @@ PLACEHOLDERS = {
     "lr": "preset's",
     "momentum": "preset's",
     "device": "auto",
+    "nproc": "1",
 }
 
 

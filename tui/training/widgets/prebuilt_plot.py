@@ -6,13 +6,13 @@ must not overlap); it turns plotext's output into ready-made lines, and the widg
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Hashable
 
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -23,9 +23,9 @@ from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
 GIL_SWITCH_S = 0.001
+PAINT_HOLD_S = 0.2  # the longest a build waits for a frame to be painted
 Draw = Callable[[Plot], None]  # runs in the build thread: sets the figure's data, title, limits
-MakeGIL_SWITCH_S = 0.001
-Draw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
+MakeDraw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
 
 
 @dataclass
@@ -48,6 +48,7 @@ class PlotBuilder:
         self._jobs: dict[tuple[int, Hashable], BuildJob] = {}
         self._wake = threading.Condition()
         self._busy = False
+        self._hold_until = 0.0
         self._thread: threading.Thread | None = None
         self.builds = 0
         self.overlapped = False  # a build started while another ran; must never happen
@@ -70,21 +71,36 @@ class PlotBuilder:
         with self._wake:
             return not self._jobs and not self._busy
 
+    def hold(self, seconds: float) -> None:
+        """Start no build for `seconds` (or until `release`): a frame is about to be painted."""
+        with self._wake:
+            self._hold_until = max(self._hold_until, time.monotonic() + seconds)
+
+    def release(self) -> None:
+        with self._wake:
+            self._hold_until = 0.0
+            self._wake.notify()
+
+    def wait_for_paint(self) -> None:
+        """Between a build's two halves: let a frame that started meanwhile be painted first."""
+        with self._wake:
+            while time.monotonic() < self._hold_until:
+                self._wake.wait(timeout=max(0.001, self._hold_until - time.monotonic()))
+
     def _next(self) -> BuildJob:
         with self._wake:
-            while not self._jobs:
-                self._wake.wait()
+            while not self._jobs or time.monotonic() < self._hold_until:
+                self._wake.wait(timeout=max(0.001, self._hold_until - time.monotonic()) if self._jobs else None)
             slot = next((s for s, job in self._jobs.items() if job.urgent), next(iter(self._jobs)))
             self.overlapped |= self._busy
             self._busy = True
             return self._jobs.pop(slot)
 
     def _run(self) -> None:
-        console = Console(color_system="truecolor", force_terminal=True, legacy_windows=False, width=400)
         while True:
             job = self._next()
             try:
-                strips = build_strips(job, console)
+                strips = build_strips(job)
                 job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, strips))
             except Exception as error:  # one bad figure must not stop every later build
                 job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, None, f"{type(error).__name__}: {error}"))
@@ -97,7 +113,7 @@ class PlotBuilder:
 PLOT_BUILDER = PlotBuilder()
 
 
-def build_strips(job: BuildJob, console: Console) -> list[Strip]:
+def build_strips(job: BuildJob) -> list[Strip]:
     """plotext's figure as the lines the widget paints, each exactly the plot's width."""
     plt = job.plot.plt
     plt.clear_data()
@@ -105,11 +121,33 @@ def build_strips(job: BuildJob, console: Console) -> list[Strip]:
     plt.plotsize(job.width, job.height)
     plt._set_size(job.width, job.height)  # textual-plotext does the same before each build (its issue 5)
     plt.theme(job.theme)
-    lines = Text.from_ansi(plt.build()).split("\n", allow_blank=True)[: job.height]
+    ansi = plt.build()
+    PLOT_BUILDER.wait_for_paint()
+    return ansi_strips(ansi, job.width, job.height, job.base)
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_sgr_styles: dict[tuple[str, ...], Style] = {}  # build thread only; plotext uses a handful of colours
+
+
+def ansi_strips(ansi: str, width: int, height: int, base: Style) -> list[Strip]:
+    """plotext's ANSI output as strips. Rich decodes each distinct colour state once; the rest is
+    splitting strings, several times faster than decoding every line with Rich."""
     strips = []
-    for line in lines:
-        segments = Segment.apply_style(line.render(console, end=""), job.base)
-        strips.append(Strip(segments).crop_extend(0, job.width, job.base))
+    for line in ansi.split("\n")[:height]:
+        state: tuple[str, ...] = ()
+        segments = []
+        parts = SGR.split(line)  # text, parameters, text, parameters, ..., text
+        for i, part in enumerate(parts):
+            if i % 2:
+                state = () if part in ("", "0") else state + (part,)
+            elif part:
+                style = _sgr_styles.get(state)
+                if style is None:
+                    spans = Text.from_ansi("".join(f"\x1b[{p}m" for p in state) + "x").spans
+                    style = _sgr_styles[state] = spans[0].style if spans else Style()
+                segments.append(Segment(part, base + style))
+        strips.append(Strip(segments).crop_extend(0, width, base))
     return strips
 
 
@@ -174,6 +212,9 @@ class PrebuiltPlot(PlotextPlot):
         self._painted = built[1]
         self.text = "\n".join(strip.text.rstrip() for strip in self._painted)
         self.refresh()
+        # No build may share the GIL with painting this frame (after a key, say); then go on at once.
+        PLOT_BUILDER.hold(PAINT_HOLD_S)
+        self.call_after_refresh(PLOT_BUILDER.release)
         return True
 
     @property
