@@ -69,6 +69,8 @@ class BlitzApp(App):
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
+        elif self.options.open_training:
+            self.action_training()
         self._check_size()
 
     def on_resize(self, event) -> None:

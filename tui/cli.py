@@ -70,7 +70,7 @@ def _positive_float(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if args.command is None or _wants_training_screen(args):
         from tui.run import run_app  # Textual is imported only here
 
         return run_app(args)
@@ -79,6 +79,17 @@ def main(argv: list[str] | None = None) -> int:
         return module.run(args)
     except KeyboardInterrupt:
         return 130
+
+
+def _wants_training_screen(args: argparse.Namespace) -> bool:
+    """`blitz-tui train` typed at a terminal opens the training screen with its flags as the form's defaults.
+
+    Options only a headless run can honour (files, resuming, JSON, several machines) keep it in the terminal.
+    """
+    if args.command != "train":
+        return False
+    headless = args.headless or args.json or args.out or args.resume or args.data_parallel or args.nnodes > 1
+    return not headless and sys.stdin.isatty() and sys.stdout.isatty()
 
 
 if __name__ == "__main__":

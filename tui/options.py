@@ -6,6 +6,10 @@ import argparse
 from dataclasses import dataclass, field
 
 
+# Flags of `blitz-tui` and of `blitz-tui train` that the training screen's form understands.
+TRAINING_KEYS = ("data", "preset", "model", "epochs", "batch_size", "lr", "momentum", "device", "nproc")
+
+
 @dataclass
 class AppOptions:
     lesson: int | None = None  # open this lesson at start instead of the home screen
@@ -14,12 +18,13 @@ class AppOptions:
     memory_mb: int | None = None
     timeout: float = 60.0
     training: dict = field(default_factory=dict)  # defaults handed to the training screen
+    open_training: bool = False  # `blitz-tui train` on a terminal starts on the training screen
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AppOptions:
         training = {
             key: getattr(args, key)
-            for key in ("data", "epochs", "device")
+            for key in TRAINING_KEYS
             if getattr(args, key, None) is not None
         }
         return cls(
@@ -29,4 +34,5 @@ class AppOptions:
             memory_mb=getattr(args, "memory_mb", None),
             timeout=getattr(args, "timeout", None) or 60.0,
             training=training,
+            open_training=getattr(args, "command", None) == "train",
         )
