@@ -219,3 +219,20 @@ async def test_training_key_without_the_training_screen_says_so(make_app, monkey
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("not available" in note.message for note in app._notifications)
+
+
+async def test_the_weakest_sandbox_is_flagged_in_the_status_line_and_explained_once(make_app):
+    class WeakKernel(FakeKernel):
+        def __init__(self, lesson_id: str = "") -> None:
+            super().__init__(lesson_id)
+            self.isolation = "rlimits"
+
+    app = make_app(kernel_factory=WeakKernel)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause(0.7)
+        assert "sandbox rlimits: weak" in str(app.screen.query_one("#kernel-status").render())
+        await pilot.press("n")
+        await pilot.pause(0.7)
+        warnings = [n for n in app._notifications if n.title == "Weak sandbox"]
+        assert len(warnings) == 1 and "bubblewrap" in warnings[0].message

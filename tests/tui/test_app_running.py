@@ -186,7 +186,7 @@ async def test_the_status_bar_shows_kernel_state_and_sandbox(make_app):
         status = screen.query_one("#kernel-status")
         status.refresh_status()
         text = text_of(status)
-        assert "kernel idle" in text and "sandbox rlimits" in text and "exercises 0/1" in text
+        assert "kernel idle" in text and "sandbox bwrap" in text and "exercises 0/1" in text
 
 
 async def test_running_in_a_dead_kernel_restarts_it_and_says_so(make_app):

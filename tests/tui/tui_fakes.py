@@ -79,7 +79,7 @@ class FakeKernel:
         self.lesson_id = lesson_id
         self.state = "stopped"
         self.execution_count = 0
-        self.isolation = "rlimits"
+        self.isolation = "bwrap"
         self.namespace: dict = {}
         self._interrupted = threading.Event()
         self.shutdowns = 0

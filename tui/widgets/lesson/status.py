@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from curriculum.kernel.isolation import NOT_PROTECTED
 from curriculum.lesson import BrokenLesson, Lesson
 
 STATE_STYLES = {
@@ -37,7 +38,12 @@ class KernelStatus(Static):
             state = self.session.state
             mark, style = STATE_STYLES.get(state, ("?", "dim"))
             text.append(f" {mark} kernel {state}", style=style)
-            text.append(f"  │ sandbox {self.session.isolation}")
+            isolation = self.session.isolation
+            if isolation == "rlimits":
+                text.append("  │ sandbox rlimits: weak", style="bold yellow")
+                self._warn_weak_sandbox()
+            else:
+                text.append(f"  │ sandbox {isolation}")
             passed, total = self.app.progress.lesson_summary(self.lesson)
             if total:
                 text.append(f"  │ exercises {passed}/{total}", style="green" if passed == total else "")
@@ -45,3 +51,11 @@ class KernelStatus(Static):
         if key != self._last:
             self._last = key
             self.update(text)
+
+    def _warn_weak_sandbox(self) -> None:
+        """Say once per app what the weakest level leaves open; the status line keeps the reminder."""
+        if getattr(self.app, "warned_weak_sandbox", False):
+            return
+        self.app.warned_weak_sandbox = True
+        self.app.notify(f"Sandbox level rlimits: {NOT_PROTECTED['rlimits']}.", title="Weak sandbox",
+                        severity="warning", timeout=15)
