@@ -38,6 +38,7 @@ class Watchdog:
         self.peak_bytes = 0
         self.seen: dict[int, int] = {}  # pid -> start time, for processes that left the tree
         self._on_breach = on_breach
+        self._dead_polls = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"kernel-watchdog-{root}", daemon=True)
         self._thread.start()
@@ -46,28 +47,32 @@ class Watchdog:
         self._stop.set()
 
     def _loop(self) -> None:
-        dead_polls = 0
+        self._dead_polls = 0
         while not self._stop.wait(self.interval):
-            pids = [self.root] + proctree.descendants(self.root)
-            live = [pid for pid in pids if proctree.alive(pid)]
-            for pid in live:
-                if pid not in self.seen:
-                    started = proctree.start_time(pid)
-                    if started is not None:
-                        self.seen[pid] = started
-            used = sum(proctree.anon_rss(pid) for pid in live)
-            self.peak_bytes = max(self.peak_bytes, used)
-            if self._stop.is_set():
-                return
-            if used > self.memory_bytes:
-                self._breach("memory", used)
-            elif len(live) > self.max_processes:
-                self._breach("processes", len(live))
-            elif not proctree.alive(self.root) or (self.kernel_pid is not None and not proctree.alive(self.kernel_pid)):
-                # The nanny reports how the kernel ended within milliseconds; this is the backstop.
-                dead_polls += 1
-                if dead_polls * self.interval >= DEATH_GRACE_S:
-                    self._breach("died", 0)
+            self.poll()
+
+    def poll(self) -> None:
+        """One look at the tree: memory, process count, and whether the kernel still lives."""
+        pids = [self.root] + proctree.descendants(self.root)
+        live = [pid for pid in pids if proctree.alive(pid)]
+        for pid in live:
+            if pid not in self.seen:
+                started = proctree.start_time(pid)
+                if started is not None:
+                    self.seen[pid] = started
+        used = sum(proctree.anon_rss(pid) for pid in live)
+        self.peak_bytes = max(self.peak_bytes, used)
+        if self._stop.is_set():
+            return
+        if used > self.memory_bytes:
+            self._breach("memory", used)
+        elif len(live) > self.max_processes:
+            self._breach("processes", len(live))
+        elif not proctree.alive(self.root) or (self.kernel_pid is not None and not proctree.alive(self.kernel_pid)):
+            # The nanny reports how the kernel ended within milliseconds; this is the backstop.
+            self._dead_polls += 1
+            if self._dead_polls * self.interval >= DEATH_GRACE_S:
+                self._breach("died", 0)
 
     def _breach(self, reason: str, amount: int) -> None:
         self._stop.set()
