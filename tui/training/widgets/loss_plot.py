@@ -73,10 +73,6 @@ class LossPlot(PrebuiltPlot):
         super().__init__(id=id)
         self.x_ranges: dict[str, tuple[float, float] | None] = {axis: None for axis in X_AXES}
 
-    @property
-    def x_range(self) -> tuple[float, float] | None:
-        return self.x_ranges[self._wanted[0]] if self._wanted else None
-
     def show(self, run: TrainingRun, x_axis: str, overlays: list[tuple[str, TrainingRun]]) -> bool:
         """Ask for the views that may be needed next and paint this one; returns whether it changed."""
         labels = tuple(label for label, _ in overlays)

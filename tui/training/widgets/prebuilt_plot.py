@@ -219,12 +219,12 @@ class PrebuiltPlot(PlotextPlot):
 
     @property
     def waiting(self) -> bool:
-        """Whether the view on screen has a build still to come (tests wait for it)."""
+        """Whether the view on screen has a build still to come or to paint (tests wait for it)."""
         if self._wanted is None or self.size.width < 10 or self.size.height < 3:
             return False
         built = self._built.get(self._key(self._wanted))
         request = self._requests.get(self._wanted)
-        return built is None or (request is not None and built[0] != request[0])
+        return built is None or built[1] is not self._painted or (request is not None and built[0] != request[0])
 
     def on_prebuilt_plot_built(self, message: Built) -> None:
         message.stop()
@@ -235,8 +235,7 @@ class PrebuiltPlot(PlotextPlot):
         self._built[message.key] = (message.data, message.strips)
         while len(self._built) > self.MAX_VIEWS:
             self._built.pop(next(iter(self._built)))
-        if self._wanted is not None:
-            self.paint(self._wanted)
+        # Painted at the screen's next redraw, with the other panels: one frame, not one per build.
 
     def on_resize(self, event: events.Resize) -> None:
         # Ask again at the new size now rather than at the screen's next tick.
