@@ -13,7 +13,6 @@ Exit status: 0 all good, 1 something is wrong, 2 bad arguments.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
@@ -22,6 +21,8 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from curriculum.cli_args import seconds
 
 MODES = ("solutions", "starters")
 DEFAULT_TIMEOUT_S = 300.0  # lesson 4 trains a network inside one cell; slow CI machines need room
@@ -36,22 +37,12 @@ def add_parser(subparsers) -> None:
                     "starter (must fail it) in fresh kernels. Exits non-zero if any exercise is wrong.",
     )
     parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids or numbers (default: all)")
-    parser.add_argument("--timeout", type=_positive_float, metavar="S",
+    parser.add_argument("--timeout", type=seconds, metavar="S",
                         help=f"seconds each cell may run (default {DEFAULT_TIMEOUT_S:g})")
     parser.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"],
                         help="kernel sandbox level (default: strongest available)")
     parser.add_argument("--lessons-dir", metavar="DIR", help="verify the lesson files in DIR instead of the built-in ones")
     parser.set_defaults(command="verify")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
-    return value
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -67,6 +68,9 @@ class BlitzApp(App):
         notice = getattr(self.progress, "notice", None)
         if notice:
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
+        # Start-up objects live as long as the app: keep them out of full collections, whose
+        # pauses (40-80 ms every few seconds) otherwise show up as late key presses.
+        self.call_after_refresh(gc.freeze)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
         elif self.options.open_training:

@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from curriculum.cli_args import at_least, seconds
+
 # name -> module that defines it; order is the order `--help` lists them in.
 SUBCOMMANDS = {
     "exec": "curriculum.kernel.exec_cli",
@@ -29,12 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     app = parser.add_argument_group("app options (when no subcommand is given)")
     app.add_argument("--lesson", type=int, choices=range(1, 6), metavar="N", help="open lesson N (1-5) at start")
     app.add_argument("--data", metavar="SRC", help="training screen default data source: cifar10, synthetic or a folder")
-    app.add_argument("--epochs", type=_positive_int, metavar="N", help="training screen default epochs")
+    app.add_argument("--epochs", type=at_least(1), metavar="N", help="training screen default epochs")
     app.add_argument("--device", metavar="D", help="training screen default device: auto, cpu, cuda or cuda:N")
     app.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"], help="kernel sandbox level (default: strongest available)")
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
-    app.add_argument("--memory-mb", type=_positive_int, metavar="MB", help="memory cap per kernel")
-    app.add_argument("--timeout", type=_positive_float, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
+    app.add_argument("--memory-mb", type=at_least(1), metavar="MB", help="memory cap per kernel")
+    app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in SUBCOMMANDS.items():
         try:
@@ -45,26 +47,6 @@ def build_parser() -> argparse.ArgumentParser:
             continue  # not built yet in this checkout
         module.add_parser(subparsers)
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,11 +8,12 @@ Exit codes: 0 every cell ran, 1 a cell raised, 124 timeout, 137 killed for memor
 
 from __future__ import annotations
 
-import argparse
 import re
 import signal
 import sys
 from pathlib import Path
+
+from curriculum.cli_args import at_least, seconds
 
 EXIT_CODES = {"ok": 0, "error": 1, "timeout": 124, "memory": 137, "died": 3, "interrupted": 130}
 _CELL_MARK = re.compile(r"^#\s*%%")
@@ -24,34 +25,14 @@ def add_parser(subparsers) -> None:
         description="Run FILE (or - for stdin) in the lesson kernel; cells are split by '# %%' lines.",
     )
     parser.add_argument("file", metavar="FILE|-", help="the file to run, or - to read it from stdin")
-    parser.add_argument("--timeout", type=_positive_float, metavar="S", help="seconds each cell may run (default 60)")
-    parser.add_argument("--memory-mb", type=_positive_int, metavar="MB",
+    parser.add_argument("--timeout", type=seconds, metavar="S", help="seconds each cell may run (default 60)")
+    parser.add_argument("--memory-mb", type=at_least(1), metavar="MB",
                         help="memory cap for the kernel and what it starts (default: half the RAM, at most 8 GiB)")
     parser.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"],
                         help="sandbox level (default: strongest available; env BLITZ_TUI_ISOLATION)")
     parser.add_argument("--allow-network", action="store_true", help="let cells open network connections")
     parser.add_argument("--workspace", metavar="DIR", help="folder the cells run in (default: the 'exec' workspace)")
     parser.set_defaults(command="exec")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of MB, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return value
 
 
 def split_cells(source: str) -> list[str]:

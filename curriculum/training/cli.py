@@ -10,30 +10,11 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from pathlib import Path
+
+from curriculum.cli_args import at_least, positive_number
 
 PRESET_NAMES = ("faithful", "fast")  # presets.PRESETS, repeated so argparse needs no torch import
 MODEL_NAMES = ("blitz", "wide")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
-    return value
 
 
 def _momentum(text: str) -> float:
@@ -68,14 +49,14 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         "train/<class>/, test/<class>/); default: cifar10 if available, else synthetic")
     parser.add_argument("--preset", choices=PRESET_NAMES, help="faithful (the tutorial's recipe, default) or fast")
     parser.add_argument("--model", choices=MODEL_NAMES, help="blitz (the tutorial's network) or wide")
-    parser.add_argument("--epochs", type=_count, metavar="N")
-    parser.add_argument("--batch-size", type=_count, metavar="N")
-    parser.add_argument("--lr", type=_positive, metavar="LR", help="learning rate, > 0")
+    parser.add_argument("--epochs", type=at_least(1), metavar="N")
+    parser.add_argument("--batch-size", type=at_least(1), metavar="N")
+    parser.add_argument("--lr", type=positive_number, metavar="LR", help="learning rate, > 0")
     parser.add_argument("--momentum", type=_momentum, metavar="M", help="SGD momentum in [0, 1)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), help="sgd (faithful) or adam (fast)")
     parser.add_argument("--device", type=_device, metavar="D", help="auto (default), cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, metavar="N", help="seed for weights and batch order (default 0)")
-    parser.add_argument("--gpu-interval", type=_positive, default=1.0, metavar="S", help=argparse.SUPPRESS)
+    parser.add_argument("--gpu-interval", type=positive_number, default=1.0, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--no-telemetry", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-graph", action="store_true", help=argparse.SUPPRESS)
     from curriculum.training.launch import add_arguments  # light: torchrun flags, nothing imported

@@ -17,33 +17,13 @@ import socket
 import sys
 from pathlib import Path
 
+from curriculum.cli_args import at_least, seconds
+
 DEFAULT_RDZV_TIMEOUT_S = 60.0
 DEFAULT_COLLECTIVE_TIMEOUT_S = 60.0
 SHUTDOWN_TIMEOUT_S = 30  # after a stop, torchrun waits this long for the ranks before SIGKILL
 LAUNCHER_ONLY = {"nproc", "nnodes", "node_rank", "rdzv_endpoint", "rdzv_timeout", "ddp_worker", "json",
                  "headless", "train_parser", "data_parallel", "help"}
-
-
-def _whole(low: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
-        return value
-    return parse
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 < value < 86_400:
-        raise argparse.ArgumentTypeError(f"must be more than 0 and under a day, got {text}")
-    return value
 
 
 def parse_endpoint(text: str) -> tuple[str, int]:
@@ -62,17 +42,17 @@ def _endpoint(text: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("data parallelism (see docs/data-parallelism.md)")
-    group.add_argument("--nproc", type=_whole(1), metavar="N",
+    group.add_argument("--nproc", type=at_least(1), metavar="N",
                        help="train with DistributedDataParallel in N processes on this machine, under torchrun "
                             "(one per GPU; gloo on the CPU)")
-    group.add_argument("--nnodes", type=_whole(1), default=1, metavar="M", help="machines in the run (default 1)")
-    group.add_argument("--node-rank", type=_whole(0), default=0, metavar="R",
+    group.add_argument("--nnodes", type=at_least(1), default=1, metavar="M", help="machines in the run (default 1)")
+    group.add_argument("--node-rank", type=at_least(0), default=0, metavar="R",
                        help="this machine's number, 0..M-1; machine 0 hosts the rendezvous")
     group.add_argument("--rdzv-endpoint", type=_endpoint, metavar="HOST:PORT",
                        help="where the machines meet: machine 0's address and a free port")
-    group.add_argument("--rdzv-timeout", type=_seconds, default=DEFAULT_RDZV_TIMEOUT_S, metavar="S",
+    group.add_argument("--rdzv-timeout", type=seconds, default=DEFAULT_RDZV_TIMEOUT_S, metavar="S",
                        help=f"give up when the machines have not all met after S seconds (default {DEFAULT_RDZV_TIMEOUT_S:g})")
-    group.add_argument("--collective-timeout", type=_seconds, default=DEFAULT_COLLECTIVE_TIMEOUT_S, metavar="S",
+    group.add_argument("--collective-timeout", type=seconds, default=DEFAULT_COLLECTIVE_TIMEOUT_S, metavar="S",
                        help="fail when a rank waits longer than S seconds for the others in one "
                             f"communication (default {DEFAULT_COLLECTIVE_TIMEOUT_S:g})")
     group.add_argument("--data-parallel", action="store_true",

@@ -22,7 +22,7 @@ def parse(*argv: str) -> argparse.Namespace:
     (["--nnodes", "two"], "whole number"),
     (["--rdzv-endpoint", "localhost"], "HOST:PORT"),
     (["--rdzv-endpoint", "host:99999"], "HOST:PORT"),
-    (["--rdzv-timeout", "0"], "more than 0"),
+    (["--rdzv-timeout", "0"], "greater than 0"),
 ])
 def test_bad_distributed_arguments_exit_2_with_one_line(argv, says, capsys):
     with pytest.raises(SystemExit) as exit_:

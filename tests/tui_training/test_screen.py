@@ -7,7 +7,7 @@ import csv
 from textual.widgets import ContentSwitcher, Input
 
 from tui.training import TrainingScreen
-from tui.training.runs import EVENTS_FILE, SUMMARY_FILE, list_runs
+from tui.training.runs import EVENTS_FILE, list_runs
 from tui.training.widgets.class_panel import ClassPanel
 from tui.training.widgets.loss_plot import LossPlot
 
