@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import gc
 import os
 import pty
 import random
@@ -56,6 +57,7 @@ def child(args: argparse.Namespace) -> None:
 
     class Host(App):
         def on_mount(self) -> None:
+            self.call_after_refresh(gc.freeze)  # as BlitzApp does at start
             self.push_screen(TrainingScreen(defaults, trainer=trainer))
 
     if not args.profile:

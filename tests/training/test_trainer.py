@@ -33,7 +33,7 @@ def test_loss_falls_and_accuracy_beats_chance():
 
 def test_events_are_well_formed_and_ordered(tmp_path):
     dataset = load_dataset("synthetic:400")
-    _, events = _train(make_config("fast", epochs=2, data="synthetic:400"), dataset, out_dir=tmp_path)
+    _, events = _train(make_config("fast", epochs=2, batch_size=8, data="synthetic:400"), dataset, out_dir=tmp_path)
     kinds = [e["type"] for e in events]
     assert kinds[0] == "start" and kinds[-1] == "end"
     assert [k for k in kinds if k in ("eval", "checkpoint")] == ["eval", "checkpoint"] * 2
@@ -56,10 +56,10 @@ def test_events_are_well_formed_and_ordered(tmp_path):
 
 def test_resume_continues_from_the_next_epoch(tmp_path):
     dataset = load_dataset("synthetic:400")
-    _train(make_config("fast", epochs=1, data="synthetic:400"), dataset, out_dir=tmp_path)
+    _train(make_config("fast", epochs=1, batch_size=8, data="synthetic:400"), dataset, out_dir=tmp_path)
     saved = checkpoint.load_last(tmp_path)
     assert saved["state"].epoch == 1 and saved["state"].global_step == 50
-    config = make_config("fast", epochs=3, data="synthetic:400")
+    config = make_config("fast", epochs=3, batch_size=8, data="synthetic:400")
     _, events = _train(config, dataset, out_dir=tmp_path, resume=saved)
     assert events[0]["first_epoch"] == 1 and events[0]["first_step"] == 50
     assert [e["epoch"] for e in events if e["type"] == "eval"] == [2, 3]
