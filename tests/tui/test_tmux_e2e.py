@@ -146,5 +146,9 @@ def test_an_edit_survives_kill_9_and_no_kernel_outlives_the_app(tmux, private_ho
     assert processes_under(private_home) == [], "a kernel outlived the killed app"
 
     tmux.stop()
-    tmux.start(f"{BLITZ} --lesson 1")
-    tmux.wait_for(r"survived = 'kill -9'", timeout=60)
+    again = Tmux(private_home)  # a new server: the old one's socket may still be closing
+    try:
+        again.start(f"{BLITZ} --lesson 1; echo blitz-exit=$?; sleep 60")  # the pane stays to show a failure
+        again.wait_for(r"survived = 'kill -9'", timeout=60)
+    finally:
+        again.stop()
