@@ -128,14 +128,12 @@ def run(args: argparse.Namespace) -> int:
                      images_per_s=0.0, world_size=1, ranks=[])
         return 130
     except Exception as error:
-        from curriculum.training.session import is_bad_input
+        from curriculum.training.session import failure
 
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        if not is_bad_input(error):
-            message = f"{type(error).__name__}: {message}"
+        message, status = failure(error)
         emitter.emit("error", message=message)
         print(f"blitz-tui train: error: {message}", file=sys.stderr)
-        return 2 if is_bad_input(error) else 1
+        return status
     finally:
         if monitor is not None:
             monitor.stop()

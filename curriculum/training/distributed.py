@@ -179,7 +179,7 @@ def _leader_emitter(info: RankInfo) -> Emitter:
 def run_worker(args: argparse.Namespace) -> int:
     """One rank, started by torchrun. Exit status as `train`'s: 0, 130 stopped, 2 bad input, 1 other."""
     from curriculum.training.cli import _Stop
-    from curriculum.training.session import is_bad_input, prepare
+    from curriculum.training.session import failure, prepare
 
     die_with_parent()
     info = RankInfo.from_env()
@@ -216,12 +216,10 @@ def run_worker(args: argparse.Namespace) -> int:
                      images_per_s=0.0, world_size=info.world_size, ranks=[])
         return 130
     except Exception as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        if not is_bad_input(error):
-            message = f"{type(error).__name__}: {message}"
+        message, status = failure(error)
         emitter.emit("error", message=message)
         print(f"blitz-tui train: error: rank {info.rank}: {message}", file=sys.stderr, flush=True)
-        return 2 if is_bad_input(error) else 1
+        return status
     finally:
         if metrics is not None:
             emitter.sinks.remove(metrics)

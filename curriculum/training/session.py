@@ -19,6 +19,14 @@ def is_bad_input(error: BaseException) -> bool:
     return isinstance(error, (ConfigError, DataError, CheckpointError))
 
 
+def failure(error: BaseException) -> tuple[str, int]:
+    """(one line for the learner, exit status): bad input says only what is wrong and exits 2."""
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if not is_bad_input(error):
+        return f"{type(error).__name__}: {message}", 1
+    return message, 2
+
+
 def prepare(args: argparse.Namespace, emitter: Emitter, trainer_class: type[Trainer] | None = None,
             **trainer_options) -> tuple[Trainer, str, str | None]:
     """(trainer, notice for the start event, the folder resumed from or None).
