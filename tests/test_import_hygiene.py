@@ -34,9 +34,9 @@ def test_curriculum_never_imports_textual_or_rich():
     assert out.stdout.strip() == "", f"curriculum pulled in: {out.stdout.strip()}"
 
 
-def test_the_app_module_does_not_import_torch():
+def test_the_app_and_the_training_form_do_not_import_torch():
     script = (
-        "import sys, tui.app\n"
+        "import sys, tui.app, tui.training.config, curriculum.training.cli\n"
         "print('torch' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -12,9 +12,10 @@ import signal
 import sys
 
 from curriculum.cli_args import at_least, positive_number
+from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
 
-PRESET_NAMES = ("faithful", "fast")  # presets.PRESETS, repeated so argparse needs no torch import
-MODEL_NAMES = ("blitz", "wide")
+PRESET_NAMES = tuple(PRESETS)
+MODEL_NAMES = tuple(MODEL_WIDTHS)
 
 
 def _momentum(text: str) -> float:

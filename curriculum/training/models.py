@@ -6,8 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-# name -> (channels after conv1, channels after conv2); "wide" is the tutorial's suggested exercise.
-MODEL_WIDTHS = {"blitz": (6, 16), "wide": (32, 32)}
+from curriculum.training.recipes import MODEL_WIDTHS
 
 
 class BlitzNet(nn.Module):

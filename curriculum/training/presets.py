@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from curriculum.training.models import MODEL_WIDTHS
+from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
 
 
 class ConfigError(ValueError):
@@ -38,11 +38,6 @@ class TrainConfig:
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
 
-
-PRESETS: dict[str, dict] = {
-    "faithful": dict(epochs=2, batch_size=4, lr=0.001, momentum=0.9),
-    "fast": dict(epochs=4, batch_size=32, lr=0.003, momentum=0.9, optimizer="adam"),
-}
 
 OVERRIDABLE = ("model", "epochs", "batch_size", "lr", "momentum", "optimizer", "device", "seed", "data")
 OPTIMIZERS = ("sgd", "adam")

@@ -1,27 +1,20 @@
 """The training form's fields: validation (the CLI's rules) and the trainer flags they become.
 
-No Textual and no torch. Model and preset names come from the trainer's source when it
-declares them as plain literals (read with `ast`, never imported, so torch stays out of the
-TUI process); otherwise the short lists below are used.
+No Textual and no torch: preset recipes and model names come from the trainer's torch-free
+`curriculum.training.recipes`.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FALLBACK_PRESETS = ("faithful", "fast")
-FALLBACK_MODELS = ("blitz", "wide")
+from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
+
 KNOWN_DATA = ("cifar10", "synthetic")
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|cuda|cuda:\d+)$")
-TRAINING_PACKAGE = Path(__file__).resolve().parents[2] / "curriculum" / "training"
-# Names the trainer might give its lists; the first literal found wins.
-_PRESET_NAMES = ("PRESET_NAMES", "PRESETS")
-_MODEL_NAMES = ("MODEL_NAMES", "MODELS", "MODEL_WIDTHS")
 
 
 @dataclass(frozen=True)
@@ -130,78 +123,14 @@ def form_values(defaults: dict[str, Any] | None) -> dict[str, str]:
     return values
 
 
-@lru_cache(maxsize=1)
 def preset_defaults() -> dict[str, dict[str, Any]]:
-    """Each preset's recipe as the trainer declares it (`PRESETS = {"fast": dict(epochs=4, ...)}`)."""
-    for source in sorted(TRAINING_PACKAGE.glob("*.py")) if TRAINING_PACKAGE.is_dir() else []:
-        try:
-            tree = ast.parse(source.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
-            continue
-        for node in tree.body:
-            target, value = _assignment(node)
-            if target in _PRESET_NAMES and isinstance(value, ast.Dict):
-                found = {}
-                for key, recipe in zip(value.keys, value.values):
-                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                        found[key.value] = _literal_kwargs(recipe)
-                return found
-    return {}
+    """Each preset's recipe, as the trainer runs it."""
+    return PRESETS
 
 
-def _literal_kwargs(node: ast.expr) -> dict[str, Any]:
-    if isinstance(node, ast.Call):
-        return {k.arg: k.value.value for k in node.keywords if k.arg and isinstance(k.value, ast.Constant)}
-    if isinstance(node, ast.Dict):
-        return {k.value: v.value for k, v in zip(node.keys, node.values)
-                if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)}
-    return {}
-
-
-@lru_cache(maxsize=1)
 def preset_names() -> tuple[str, ...]:
-    return _declared_names(_PRESET_NAMES) or FALLBACK_PRESETS
+    return tuple(PRESETS)
 
 
-@lru_cache(maxsize=1)
 def model_names() -> tuple[str, ...]:
-    return _declared_names(_MODEL_NAMES) or FALLBACK_MODELS
-
-
-def _declared_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    """A module-level literal list/tuple/dict (keys) of strings, e.g. `MODELS = ("blitz", "wide")`."""
-    if not TRAINING_PACKAGE.is_dir():
-        return ()
-    for source in sorted(TRAINING_PACKAGE.glob("*.py")):
-        try:
-            tree = ast.parse(source.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
-            continue
-        for node in tree.body:
-            target, value = _assignment(node)
-            if target not in names or value is None:
-                continue
-            found = _string_literals(value)
-            if found:
-                return found
-    return ()
-
-
-def _assignment(node: ast.stmt) -> tuple[str | None, ast.expr | None]:
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-        return node.targets[0].id, node.value
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return node.target.id, node.value
-    return None, None
-
-
-def _string_literals(value: ast.expr) -> tuple[str, ...]:
-    items: list[ast.expr | None]
-    if isinstance(value, (ast.Tuple, ast.List)):
-        items = list(value.elts)
-    elif isinstance(value, ast.Dict):
-        items = list(value.keys)
-    else:
-        return ()
-    names = tuple(i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str))
-    return names if names and len(names) == len(items) else ()
+    return tuple(MODEL_WIDTHS)
