@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
@@ -41,3 +42,16 @@ def test_the_app_and_the_training_form_do_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _frame_rate_after_importing_the_app(env: dict[str, str]) -> str:
+    script = "import tui.app, textual.constants\nprint(textual.constants.MAX_FPS)\n"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
+    return out.stdout.strip()
+
+
+def test_the_app_asks_textual_for_120_frames_a_second_unless_the_learner_chose():
+    # The frame rate bounds how long a key waits behind a live panel's repaint (docs/training-screen.md).
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    assert _frame_rate_after_importing_the_app(env) == "120"
+    assert _frame_rate_after_importing_the_app({**env, "TEXTUAL_FPS": "30"}) == "30"
