@@ -1,9 +1,19 @@
-"""Plots are built in one thread off the event loop; keys only swap lines that are already built."""
+"""Plots are built in a worker process, fed by one thread off the event loop; keys only swap lines that
+are already built."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+from functools import partial
+from pathlib import Path
+
+import psutil
 
 from rich.style import Style
 from rich.text import Text
@@ -53,17 +63,17 @@ class FakePlot:
         return True
 
 
+def draw_line(plt, *, data: int) -> None:
+    plt.title(f"figure {data}")
+    plt.plot([0, 1], [data, data + 1])
+
+
 def test_the_builder_runs_views_on_screen_first_and_only_the_newest_request_per_view():
     builder = PlotBuilder()
     plot = FakePlot()
-    order: list[str] = []
 
     def job(key: str, data: int, urgent: bool) -> BuildJob:
-        def draw(plt):
-            order.append(f"{key}{data}")
-            plt.plot([0, 1], [data, data + 1])
-
-        return BuildJob(plot, key, data, draw, 30, 8, "dark", Style(), urgent)
+        return BuildJob(plot, key, data, partial(draw_line, data=data), 30, 8, "dark", Style(), urgent)
 
     builder.hold(30)  # keep everything queued until all three are in
     builder.submit(job("spare", 1, urgent=False))
@@ -73,13 +83,27 @@ def test_the_builder_runs_views_on_screen_first_and_only_the_newest_request_per_
     deadline = time.monotonic() + 20
     while not builder.idle and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert order == ["shown1", "spare2"]
+    builder.worker.close()
     assert [(m.key, m.data) for m in plot.built] == [("shown", 1), ("spare", 2)]
     assert all(m.strips is not None and len(m.strips) == 8 for m in plot.built)
+    assert [next(s.text for s in m.strips if "figure" in s.text).strip() for m in plot.built] == ["figure 1", "figure 2"]
     assert not builder.overlapped
 
 
-async def test_figures_are_built_in_one_thread_that_is_not_the_event_loop(monkeypatch, cpu_events):
+def test_a_figure_that_fails_to_draw_is_reported_and_the_worker_goes_on():
+    builder = PlotBuilder()
+    plot = FakePlot()
+    builder.submit(BuildJob(plot, "bad", 1, partial(draw_line, data="not a number"), 30, 8, "dark", Style(), True))
+    builder.submit(BuildJob(plot, "good", 2, partial(draw_line, data=2), 30, 8, "dark", Style(), True))
+    deadline = time.monotonic() + 20
+    while len(plot.built) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    builder.worker.close()
+    assert plot.built[0].strips is None and "TypeError" in plot.built[0].error
+    assert plot.built[1].strips is not None and any("figure 2" in s.text for s in plot.built[1].strips)
+
+
+async def test_figures_are_built_in_the_worker_process_not_in_the_tui(monkeypatch, cpu_events):
     threads: set[str] = set()
     build = Plot.build
 
@@ -88,14 +112,93 @@ async def test_figures_are_built_in_one_thread_that_is_not_the_event_loop(monkey
         return build(self)
 
     monkeypatch.setattr(Plot, "build", recording_build)
+    builds = PLOT_BUILDER.builds
     app = HostApp()
     async with app.run_test(size=(120, 40)) as pilot:
         app.screen.replay(cpu_events)
         await settle_plots(pilot)
         await pilot.press("x")
         await settle_plots(pilot)
-    assert threads == {"plot-builder"}
+        assert "Loss by wall time (s)" in app.screen.query_one(LossPlot).text
+    assert threads == set()  # no plotext build in this process at all
+    assert PLOT_BUILDER.builds > builds
+    assert PLOT_BUILDER.worker.pid != os.getpid()
     assert not PLOT_BUILDER.overlapped
+
+
+def test_a_worker_that_died_is_replaced_at_the_next_figure():
+    builder = PlotBuilder()
+    plot = FakePlot()
+
+    def build(data: int) -> PrebuiltPlot.Built:
+        builder.submit(BuildJob(plot, "k", data, partial(draw_line, data=data), 30, 8, "dark", Style(), True))
+        deadline = time.monotonic() + 20
+        while len(plot.built) < data and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return plot.built[-1]
+
+    try:
+        assert build(1).strips is not None
+        first = builder.worker.pid
+        os.kill(first, signal.SIGKILL)
+        assert _gone(first)
+        again = build(2)
+        assert again.strips is not None and any("figure 2" in s.text for s in again.strips)
+        assert builder.worker.pid not in (None, first)
+    finally:
+        builder.worker.close()
+
+
+WORKER_HOST = """
+import sys, time
+from functools import partial
+from rich.style import Style
+sys.path[:0] = [{tests!r}]
+from test_plot_builds import FakePlot, draw_line
+from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, BuildJob
+plot = FakePlot()
+PLOT_BUILDER.submit(BuildJob(plot, "k", 1, partial(draw_line, data=1), 30, 8, "dark", Style(), True))
+while not plot.built:
+    time.sleep(0.01)
+print(PLOT_BUILDER.worker.pid, flush=True)
+{ending}
+"""
+
+
+def _worker_of_a_host(ending: str) -> tuple[subprocess.Popen, int]:
+    code = textwrap.dedent(WORKER_HOST).format(tests=str(Path(__file__).parent), ending=ending)
+    host = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).parents[2])
+    return host, int(host.stdout.readline())
+
+
+def _gone(pid: int, limit_s: float = 20.0) -> bool:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_worker_stops_when_the_app_exits():
+    host, worker = _worker_of_a_host("")
+    assert host.wait(timeout=60) == 0
+    assert _gone(worker)
+
+
+def test_the_worker_stops_even_when_the_app_is_killed():
+    host, worker = _worker_of_a_host("time.sleep(60)")
+    assert psutil.pid_exists(worker) and worker != host.pid
+    host.send_signal(signal.SIGKILL)
+    host.wait(timeout=60)
+    gone = _gone(worker)
+    if not gone:
+        os.kill(worker, signal.SIGKILL)
+    assert gone
 
 
 async def test_x_paints_the_other_axis_with_no_build_at_all(monkeypatch, cpu_events):

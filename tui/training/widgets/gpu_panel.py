@@ -3,6 +3,7 @@ x axis; one line saying why when there is no GPU; a per-rank table for distribut
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -70,24 +71,25 @@ def _num(value: Any) -> float:
 
 def gpu_figure(samples: list[GpuSample], losses: list[LossPoint], x_axis: str,
                span: tuple[float, float] | None, points: int) -> Draw:
-    """Utilisation of each GPU and GPU0's memory, from data copied now; drawn in the build thread."""
+    """Utilisation of each GPU and GPU0's memory, from data copied now; drawn in the plot worker."""
+    return partial(draw_gpu, samples=samples, losses=losses, x_axis=x_axis, span=span, points=points)
 
-    def draw(plt: Plot) -> None:
-        times = [s.t for s in samples]
-        xs = times if x_axis == "time" else steps_at(losses, times)
-        count = max(len(s.gpus) for s in samples)
-        for i in range(min(count, len(HISTORY_COLORS))):
-            util = [_num(s.gpus[i].get("util")) if i < len(s.gpus) else 0.0 for s in samples]
-            dx, dy = downsample(xs, util, points)
-            plt.plot(dx, dy, label=f"GPU{i} util %", color=HISTORY_COLORS[i], marker="braille")
-        mem = [100 * _num(s.gpus[0].get("mem_used")) / (_num(s.gpus[0].get("mem_total")) or 1) for s in samples]
-        dx, dy = downsample(xs, mem, points)
-        plt.plot(dx, dy, label="GPU0 mem %", color="white", marker="braille")
-        plt.ylim(0, 100)
-        if span is not None:
-            plt.xlim(*span)
 
-    return draw
+def draw_gpu(plt: Plot, *, samples: list[GpuSample], losses: list[LossPoint], x_axis: str,
+             span: tuple[float, float] | None, points: int) -> None:
+    times = [s.t for s in samples]
+    xs = times if x_axis == "time" else steps_at(losses, times)
+    count = max(len(s.gpus) for s in samples)
+    for i in range(min(count, len(HISTORY_COLORS))):
+        util = [_num(s.gpus[i].get("util")) if i < len(s.gpus) else 0.0 for s in samples]
+        dx, dy = downsample(xs, util, points)
+        plt.plot(dx, dy, label=f"GPU{i} util %", color=HISTORY_COLORS[i], marker="braille")
+    mem = [100 * _num(s.gpus[0].get("mem_used")) / (_num(s.gpus[0].get("mem_total")) or 1) for s in samples]
+    dx, dy = downsample(xs, mem, points)
+    plt.plot(dx, dy, label="GPU0 mem %", color="white", marker="braille")
+    plt.ylim(0, 100)
+    if span is not None:
+        plt.xlim(*span)
 
 
 class GpuPanel(Vertical):

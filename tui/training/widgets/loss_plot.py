@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual_plotext.plot import Plot
 
 from tui.training.run_state import LossPoint, TrainingRun, downsample
@@ -41,25 +43,28 @@ def _last_x(point: LossPoint, x_axis: str) -> float:
 
 def loss_figure(losses: list[LossPoint], x_axis: str, overlays: list[tuple[str, TrainingRun]],
                 span: tuple[float, float] | None, points: int) -> Draw:
-    """What to draw, from data copied now; the drawing itself runs in the build thread."""
+    """What to draw, from data copied now; the drawing itself runs in the plot worker, so only the
+    loss points travel there, not whole runs."""
+    past = [(label, list(run.losses)) for label, run in overlays[: len(OVERLAY_COLORS)]]
+    return partial(draw_loss, losses=losses, x_axis=x_axis, overlays=past, span=span, points=points)
 
-    def draw(plt: Plot) -> None:
-        plt.title(f"Loss by {x_label(x_axis)}")
-        plt.xlabel(x_label(x_axis))
-        for (label, past), color in zip(overlays, OVERLAY_COLORS):
-            if past.losses:
-                xs, ys = downsample(x_values(past.losses, x_axis), [p.ema for p in past.losses], points)
-                plt.plot(xs, ys, label=label[:24], color=color, marker="braille")
-        if losses:
-            xs_all = x_values(losses, x_axis)
-            xs, raw = downsample(xs_all, [p.loss for p in losses], points)
-            plt.plot(xs, raw, label="loss", color="blue", marker="braille")
-            xs, ema = downsample(xs_all, [p.ema for p in losses], points)
-            plt.plot(xs, ema, label="EMA", color="red", marker="braille")
-        if span is not None:
-            plt.xlim(*span)
 
-    return draw
+def draw_loss(plt: Plot, *, losses: list[LossPoint], x_axis: str, overlays: list[tuple[str, list[LossPoint]]],
+              span: tuple[float, float] | None, points: int) -> None:
+    plt.title(f"Loss by {x_label(x_axis)}")
+    plt.xlabel(x_label(x_axis))
+    for (label, past_losses), color in zip(overlays, OVERLAY_COLORS):
+        if past_losses:
+            xs, ys = downsample(x_values(past_losses, x_axis), [p.ema for p in past_losses], points)
+            plt.plot(xs, ys, label=label[:24], color=color, marker="braille")
+    if losses:
+        xs_all = x_values(losses, x_axis)
+        xs, raw = downsample(xs_all, [p.loss for p in losses], points)
+        plt.plot(xs, raw, label="loss", color="blue", marker="braille")
+        xs, ema = downsample(xs_all, [p.ema for p in losses], points)
+        plt.plot(xs, ema, label="EMA", color="red", marker="braille")
+    if span is not None:
+        plt.xlim(*span)
 
 
 class LossPlot(PrebuiltPlot):

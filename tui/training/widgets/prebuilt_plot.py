@@ -1,12 +1,13 @@
 """Plots whose figures are built off the event loop, so a key press never waits for plotext.
 
-One thread builds every figure in the process in turn (plotext keeps module-level state, so builds
-must not overlap); it turns plotext's output into ready-made lines, and the widget only paints them.
+One thread hands every figure in turn to a worker process (plotext keeps module-level state, so builds
+must not overlap, and in another process a build never holds this one's GIL); it turns the worker's
+runs of text into ready-made lines, and the widget only paints them.
 """
 
 from __future__ import annotations
 
-import re
+import itertools
 import sys
 import threading
 import time
@@ -22,9 +23,11 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
+from tui.training.widgets.plot_worker import PlotWorker, Row, ansi_rows
+
 GIL_SWITCH_S = 0.001
 PAINT_HOLD_S = 0.2  # the longest a build waits for a frame to be painted
-Draw = Callable[[Plot], None]  # runs in the build thread: sets the figure's data, title, limits
+Draw = Callable[[Plot], None]  # runs in the plot worker, so picklable: sets the figure's data, title, limits
 MakeDraw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
 
 
@@ -52,6 +55,7 @@ class PlotBuilder:
         self._thread: threading.Thread | None = None
         self.builds = 0
         self.overlapped = False  # a build started while another ran; must never happen
+        self.worker = PlotWorker()
 
     def submit(self, job: BuildJob) -> None:
         with self._wake:
@@ -59,8 +63,8 @@ class PlotBuilder:
             self._jobs.pop(slot, None)
             self._jobs[slot] = job
             if self._thread is None:
-                # While a figure builds, the event loop must get the GIL back within a millisecond, not
-                # Python's default 5 ms each time it returns from I/O (a key waits for many such returns).
+                # While a figure is sent and its lines read back, the event loop must get the GIL back within
+                # a millisecond, not Python's default 5 ms each time it returns from I/O (a key waits for many).
                 sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
                 self._thread = threading.Thread(target=self._run, name="plot-builder", daemon=True)
                 self._thread.start()
@@ -100,7 +104,7 @@ class PlotBuilder:
         while True:
             job = self._next()
             try:
-                strips = build_strips(job)
+                strips = build_strips(job, self)
                 job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, strips))
             except Exception as error:  # one bad figure must not stop every later build
                 job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, None, f"{type(error).__name__}: {error}"))
@@ -113,48 +117,44 @@ class PlotBuilder:
 PLOT_BUILDER = PlotBuilder()
 
 
-def build_strips(job: BuildJob) -> list[Strip]:
-    """plotext's figure as the lines the widget paints, each exactly the plot's width."""
-    plt = job.plot.plt
-    plt.clear_data()
-    job.draw(plt)
-    plt.plotsize(job.width, job.height)
-    plt._set_size(job.width, job.height)  # textual-plotext does the same before each build (its issue 5)
-    plt.theme(job.theme)
-    ansi = plt.build()
-    PLOT_BUILDER.wait_for_paint()
-    return ansi_strips(ansi, job.width, job.height, job.base)
+def build_strips(job: BuildJob, builder: PlotBuilder | None = None) -> list[Strip]:
+    """plotext's figure, built in the worker, as the lines the widget paints, each the plot's width."""
+    builder = builder or PLOT_BUILDER
+    figure = getattr(job.plot, "figure_id", id(job.plot))
+    rows = builder.worker.build(figure, job.draw, job.width, job.height, job.theme)
+    builder.wait_for_paint()
+    return rows_strips(rows, job.width, job.base)
 
 
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_FIGURE_IDS = itertools.count()
 _sgr_styles: dict[tuple[str, ...], Style] = {}  # build thread only; plotext uses a handful of colours
 
 
-def ansi_strips(ansi: str, width: int, height: int, base: Style) -> list[Strip]:
-    """plotext's ANSI output as strips. Rich decodes each distinct colour state once; the rest is
-    splitting strings, several times faster than decoding every line with Rich."""
+def rows_strips(rows: list[Row], width: int, base: Style) -> list[Strip]:
+    """The worker's runs as strips. Rich decodes each distinct colour state once; the rest is
+    joining styles, several times faster than decoding every line with Rich."""
     strips = []
-    for line in ansi.split("\n")[:height]:
-        state: tuple[str, ...] = ()
+    for row in rows:
         segments = []
-        parts = SGR.split(line)  # text, parameters, text, parameters, ..., text
-        for i, part in enumerate(parts):
-            if i % 2:
-                state = () if part in ("", "0") else state + (part,)
-            elif part:
-                style = _sgr_styles.get(state)
-                if style is None:
-                    spans = Text.from_ansi("".join(f"\x1b[{p}m" for p in state) + "x").spans
-                    style = _sgr_styles[state] = spans[0].style if spans else Style()
-                segments.append(Segment(part, base + style))
+        for part, state in row:
+            style = _sgr_styles.get(state)
+            if style is None:
+                spans = Text.from_ansi("".join(f"\x1b[{p}m" for p in state) + "x").spans
+                style = _sgr_styles[state] = spans[0].style if spans else Style()
+            segments.append(Segment(part, base + style))
         strips.append(Strip(segments).crop_extend(0, width, base))
     return strips
+
+
+def ansi_strips(ansi: str, width: int, height: int, base: Style) -> list[Strip]:
+    """plotext's ANSI output as strips, as the widget paints them."""
+    return rows_strips(ansi_rows(ansi, height), width, base)
 
 
 class PrebuiltPlot(PlotextPlot):
     """A PlotextPlot (its theme and `plt`) that paints lines built by `PLOT_BUILDER`.
 
-    `plt` belongs to the build thread: set a figure up only in the `Draw` passed to `request`.
+    Figures are built in the plot worker: set one up only in the (picklable) `Draw` passed to `request`.
     """
 
     MAX_VIEWS = 6
@@ -166,6 +166,7 @@ class PrebuiltPlot(PlotextPlot):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.figure_id = next(_FIGURE_IDS)  # its own plotext figure in the worker, never a dead widget's
         self._built: dict[Hashable, tuple[Hashable, list[Strip]]] = {}
         self._asked: dict[Hashable, tuple[Hashable, float]] = {}
         self._wanted: Hashable = None
