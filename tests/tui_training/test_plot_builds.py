@@ -149,6 +149,24 @@ def test_a_worker_that_died_is_replaced_at_the_next_figure():
         builder.worker.close()
 
 
+async def test_a_plot_that_cannot_be_drawn_says_why_in_its_place(monkeypatch, cpu_events):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the plot worker stopped")
+
+    monkeypatch.setattr(PLOT_BUILDER.worker, "build", broken)
+    app = HostApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.replay(cpu_events)
+        plot = app.screen.query_one(LossPlot)
+        await wait_for(pilot, lambda: "Plot not drawn" in plot.text)
+        assert "the plot worker stopped" in plot.text
+        monkeypatch.undo()  # the worker is back: the next build replaces the message
+        app.screen.run.losses.append(app.screen.run.losses[-1])
+        app.screen._redraw()
+        await settle_plots(pilot)
+        assert "Loss by step" in plot.text and "Plot not drawn" not in plot.text
+
+
 WORKER_HOST = """
 import sys, time
 from functools import partial

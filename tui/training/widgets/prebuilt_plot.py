@@ -172,6 +172,7 @@ class PrebuiltPlot(PlotextPlot):
         self._wanted: Hashable = None
         self._requests: dict[Hashable, tuple[Hashable, MakeDraw, bool, float]] = {}
         self._painted: list[Strip] | None = None
+        self._failure: list[Strip] | None = None  # the line saying why nothing could be drawn, while painted
         self.text = ""  # plain text of what is painted, for tests and screen readers
 
     def _key(self, view: Hashable) -> Hashable:
@@ -231,6 +232,13 @@ class PrebuiltPlot(PlotextPlot):
         message.stop()
         if message.strips is None:
             self.log.error(f"plot build failed: {message.error}")
+            if self._painted is None or self._painted is self._failure:
+                # Nothing drawn yet: say why in the plot's place (a later build that works replaces it).
+                base = self.visual_style.rich_style
+                line = Strip([Segment(f" Plot not drawn: {message.error}", base + Style(color="red"))])
+                self._painted = self._failure = [line.crop_extend(0, self.size.width, base)]
+                self.text = self._painted[0].text.strip()
+                self.refresh()
             return
         self._built.pop(message.key, None)
         self._built[message.key] = (message.data, message.strips)
