@@ -14,23 +14,43 @@ import signal
 ROOT_RANK = re.compile(r"^\s*rank\s*:\s*(\d+)\s*\(local_rank:\s*(\d+)\)")
 ROOT_EXIT = re.compile(r"^\s*exitcode\s*:\s*(-?\d+)\s*\(pid:\s*(\d+)\)")
 ROOT_HOST = re.compile(r"^\s*host\s*:\s*(\S+)")
+FAILURE_START = re.compile(r"^\s*\[\d+\]:\s*$")
 STOPPED = 130
 
 
-def root_cause(lines: list[str]) -> dict | None:
-    """{rank, exitcode, pid, host} of torchrun's "Root Cause (first observed failure)", if it printed one."""
-    try:
-        start = next(i for i, line in enumerate(lines) if "Root Cause" in line)
-    except StopIteration:
-        return None
+def _failure_at(lines: list[str], start: int) -> dict | None:
+    """{rank, exitcode, pid, host} of the failure block that begins at `start` (its `[N]:` line)."""
     found: dict = {}
-    for line in lines[start:start + 12]:
+    for line in lines[start + 1:start + 8]:
+        if FAILURE_START.match(line):
+            break  # the next block
         for pattern, keys in ((ROOT_RANK, ("rank", "local_rank")), (ROOT_EXIT, ("exitcode", "pid")),
                               (ROOT_HOST, ("host",))):
             match = pattern.match(line)
             if match:
                 found.update({k: (int(v) if k != "host" else v) for k, v in zip(keys, match.groups())})
     return found if "rank" in found and "exitcode" in found else None
+
+
+def root_cause(lines: list[str]) -> dict | None:
+    """torchrun's "Root Cause (first observed failure)", if it printed one."""
+    try:
+        start = next(i for i, line in enumerate(lines) if "Root Cause" in line)
+    except StopIteration:
+        return None
+    block = next((i for i in range(start + 1, min(start + 3, len(lines))) if FAILURE_START.match(lines[i])), None)
+    return _failure_at(lines, block) if block is not None else None
+
+
+def killed_rank(lines: list[str]) -> dict | None:
+    """A rank that a signal killed (not torchrun's own SIGTERM to the others), if any. Its peers then fail
+    on a closed connection, and torchrun may observe one of those first: the killed rank is the cause."""
+    for i, line in enumerate(lines):
+        if FAILURE_START.match(line):
+            failure = _failure_at(lines, i)
+            if failure is not None and failure["exitcode"] < 0 and -failure["exitcode"] != signal.SIGTERM:
+                return failure
+    return None
 
 
 def exit_codes(lines: list[str]) -> list[int]:
@@ -66,7 +86,7 @@ def _rendezvous(text: str, args: argparse.Namespace) -> str | None:
 def explain(lines: list[str], worker_errors: dict[int, str], args: argparse.Namespace,
             returncode: int) -> tuple[str, int]:
     """(one line, exit status) for a torchrun job that ended without finishing."""
-    cause = root_cause(lines)
+    cause = killed_rank(lines) or root_cause(lines)
     codes = exit_codes(lines)
     if codes and all(code == STOPPED for code in codes):
         return "the run was stopped (a stop request reached the ranks from another machine)", STOPPED

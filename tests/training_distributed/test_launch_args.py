@@ -118,6 +118,16 @@ def test_a_killed_rank_is_named_with_its_signal():
     assert message.startswith("rank 1 on node-b died")
 
 
+def test_a_killed_rank_is_the_cause_even_when_torchrun_saw_its_peer_fail_first():
+    # The peer fails on the closed connection and exits at once; torchrun may list it as the root cause.
+    text = SUMMARY.format(other=-9, root=1).replace("Signal 15 (SIGTERM)", "Signal 9 (SIGKILL)")
+    message, code = _explain(text, {1: "RuntimeError: gloo read error: connection closed by peer"})
+    assert message.startswith("rank 0 died (SIGKILL, pid 4211)") and code == 1
+    # torchrun's own SIGTERM to the other ranks is never the cause.
+    message, _ = _explain(SUMMARY.format(other=-15, root=1), {1: "RuntimeError: boom"})
+    assert message == "rank 1 failed: RuntimeError: boom"
+
+
 def test_a_rank_that_raised_is_named_with_its_message_and_bad_input_stays_exit_2():
     message, code = _explain(SUMMARY.format(other=1, root=1), {1: "RuntimeError: boom"})
     assert (message, code) == ("rank 1 failed: RuntimeError: boom", 1)
