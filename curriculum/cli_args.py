@@ -23,12 +23,17 @@ def at_least(low: int):
     return parse
 
 
+def number(text: str, what: str = "a number") -> float:
+    """`text` as a float, or the argument error that says a number (`what`) was expected."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+
+
 def positive_number(text: str) -> float:
     """A finite number greater than 0 (a learning rate, an interval)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = number(text)
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
     return value
@@ -36,10 +41,7 @@ def positive_number(text: str) -> float:
 
 def seconds(text: str) -> float:
     """A time limit: more than 0 and under a day (a longer one is a typo, and would never fire)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    value = number(text, "a number of seconds")
     if not 0 < value < DAY_S:
         raise argparse.ArgumentTypeError(f"must be greater than 0 and under a day, got {text}")
     return value

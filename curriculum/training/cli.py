@@ -11,7 +11,7 @@ import argparse
 import signal
 import sys
 
-from curriculum.cli_args import at_least, positive_number
+from curriculum.cli_args import at_least, number, positive_number
 from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
 
 PRESET_NAMES = tuple(PRESETS)
@@ -19,10 +19,7 @@ MODEL_NAMES = tuple(MODEL_WIDTHS)
 
 
 def _momentum(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = number(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
     return value

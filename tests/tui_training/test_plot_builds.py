@@ -21,7 +21,8 @@ from textual.widgets import ContentSwitcher
 from textual_plotext.plot import Plot
 
 from tui.training.widgets.loss_plot import LossPlot
-from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, BuildJob, PlotBuilder, PrebuiltPlot, ansi_strips
+from tui.training.widgets.plot_worker import ansi_rows
+from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, BuildJob, PlotBuilder, PrebuiltPlot, rows_strips
 
 from training_helpers import HostApp, settle_plots, wait_for
 
@@ -38,7 +39,7 @@ def test_plot_lines_look_exactly_like_richs_reading_of_plotexts_output():
     plt.theme("dark")
     ansi = plt.build()
     base = Style(bgcolor="black")
-    ours = ansi_strips(ansi, 40, 12, base)
+    ours = rows_strips(ansi_rows(ansi, 12), 40, base)
     theirs = [[(ch, base + (seg.style or Style())) for seg in line.render(_console()) for ch in seg.text]
               for line in Text.from_ansi(ansi).split("\n", allow_blank=True)[:12]]
     assert [row[:len(theirs_row)] for row, theirs_row in zip(cells(ours), theirs)] == theirs
@@ -52,10 +53,10 @@ def _console():
 
 
 class FakePlot:
-    """Just what a build needs from a widget: its figure and a way to hand the lines back."""
+    """Just what a build needs from a widget: its figure's number and a way to hand the lines back."""
 
     def __init__(self) -> None:
-        self.plt = Plot()
+        self.figure_id = id(self)
         self.built: list[PrebuiltPlot.Built] = []
 
     def post_message(self, message) -> bool:

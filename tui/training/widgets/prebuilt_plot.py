@@ -23,7 +23,7 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-from tui.training.widgets.plot_worker import PlotWorker, Row, ansi_rows
+from tui.training.widgets.plot_worker import PlotWorker, Row
 
 GIL_SWITCH_S = 0.001
 PAINT_HOLD_S = 0.2  # the longest a build waits for a frame to be painted
@@ -104,7 +104,9 @@ class PlotBuilder:
         while True:
             job = self._next()
             try:
-                strips = build_strips(job, self)
+                rows = self.worker.build(job.plot.figure_id, job.draw, job.width, job.height, job.theme)
+                self.wait_for_paint()
+                strips = rows_strips(rows, job.width, job.base)
                 job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, strips))
             except Exception as error:  # one bad figure must not stop every later build
                 job.plot.post_message(PrebuiltPlot.Built(job.key, job.data, None, f"{type(error).__name__}: {error}"))
@@ -115,15 +117,6 @@ class PlotBuilder:
 
 
 PLOT_BUILDER = PlotBuilder()
-
-
-def build_strips(job: BuildJob, builder: PlotBuilder | None = None) -> list[Strip]:
-    """plotext's figure, built in the worker, as the lines the widget paints, each the plot's width."""
-    builder = builder or PLOT_BUILDER
-    figure = getattr(job.plot, "figure_id", id(job.plot))
-    rows = builder.worker.build(figure, job.draw, job.width, job.height, job.theme)
-    builder.wait_for_paint()
-    return rows_strips(rows, job.width, job.base)
 
 
 _FIGURE_IDS = itertools.count()
@@ -146,13 +139,8 @@ def rows_strips(rows: list[Row], width: int, base: Style) -> list[Strip]:
     return strips
 
 
-def ansi_strips(ansi: str, width: int, height: int, base: Style) -> list[Strip]:
-    """plotext's ANSI output as strips, as the widget paints them."""
-    return rows_strips(ansi_rows(ansi, height), width, base)
-
-
 class PrebuiltPlot(PlotextPlot):
-    """A PlotextPlot (its theme and `plt`) that paints lines built by `PLOT_BUILDER`.
+    """A PlotextPlot (for its theme) that paints lines built by `PLOT_BUILDER`.
 
     Figures are built in the plot worker: set one up only in the (picklable) `Draw` passed to `request`.
     """
