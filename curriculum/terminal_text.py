@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import Callable
 
 _KEPT_CONTROLS = frozenset("\t\n\r")
-_STRING_STARTERS = frozenset("]PX^_")  # OSC, DCS, SOS, PM, APC: a payload runs to BEL or ST
+_STRING_STARTERS = frozenset("]PX^_k")  # OSC, DCS, SOS, PM, APC, screen's title: a payload runs to BEL or ST
 _C1_STRING_STARTERS = frozenset("\x9d\x90\x98\x9e\x9f")
 _C1_CSI = "\x9b"
 _C1_ST = "\x9c"

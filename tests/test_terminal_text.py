@@ -27,6 +27,7 @@ ESC = "\x1b"
         (f"a{ESC}[10;5Hb{ESC}[3Ac{ESC}[?1049hd", "abcd"),  # cursor moves, alternate screen
         (f"a{ESC}[>4;2mb", "ab"),  # a private-mode `m` is not a colour
         (f"a{ESC}cb{ESC}7c{ESC}(Bd", "abcd"),  # full reset, save cursor, charset
+        (f"a{ESC}kwindow name{ESC}\\b", "ab"),  # screen's and tmux's window title
         ("a\x9b2Jb\x9d0;t\x07c", "abc"),  # C1 CSI and OSC
         ("bell\x07 back\x08space\x0cform\x7f", "bell backspaceform"),
         ("unicode ✓ ünï 漢字", "unicode ✓ ünï 漢字"),
