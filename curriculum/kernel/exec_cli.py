@@ -125,7 +125,7 @@ def run(args) -> int:
         return 2
     config = KernelConfig(
         workspace=workspace, timeout=args.timeout or 60.0, isolation=args.isolation or "auto",
-        memory_mb=args.memory_mb, allow_network=bool(args.allow_network), preload_torch=False, keep_spare=False,
+        memory_mb=args.memory_mb, allow_network=bool(args.allow_network), preload_torch=False,
     )
     kernel = Kernel(config)
     try:
