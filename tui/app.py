@@ -6,7 +6,6 @@ closes them when it ends; screens reach them through `self.app`.
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -25,6 +24,7 @@ from tui.options import AppOptions
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.tuning import RuntimeTuning
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
@@ -63,6 +63,7 @@ class BlitzApp(App):
         self.progress = progress
         # The one spare kernel all lessons share (each kernel holds ~500 MB once torch is in).
         self.spares = SparePool()
+        self.tuning = RuntimeTuning()
         self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
@@ -76,9 +77,8 @@ class BlitzApp(App):
         notice = getattr(self.progress, "notice", None)
         if notice:
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
-        # Start-up objects live as long as the app: keep them out of full collections, whose
-        # pauses (40-80 ms every few seconds) otherwise show up as late key presses.
-        self.call_after_refresh(gc.freeze)
+        self.tuning.apply()
+        self.call_after_refresh(self.tuning.freeze_startup_objects)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
         elif self.options.open_training:
@@ -108,6 +108,7 @@ class BlitzApp(App):
     def on_unmount(self) -> None:
         self.save_now()
         self.shutdown_kernels()
+        self.tuning.restore()
 
     def shutdown_kernels(self) -> None:
         """Stop every lesson's kernel and the spare at once; no process may outlive the app."""

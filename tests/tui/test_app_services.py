@@ -1,4 +1,4 @@
-"""What the app owns for its lessons: one spare kernel for all of them, closed with the app; and the
+"""What the app owns: one spare kernel for all lessons and its runtime tuning, both ended with the app; and the
 word it gives when a fresh kernel meets a name that a cell above defines."""
 
 from __future__ import annotations
@@ -35,3 +35,19 @@ async def test_every_lesson_kernel_shares_the_apps_one_spare_and_quitting_closes
         await pilot.press("q")
     app.spares.fill("after quitting", FakeKernel)  # a closed pool starts nothing
     assert app.spares.key is None
+
+
+async def test_the_app_sets_its_runtime_tuning_and_puts_it_back_when_it_ends(make_app):
+    import gc
+    import sys
+
+    from tui.tuning import GIL_SWITCH_S
+
+    before = sys.getswitchinterval()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert sys.getswitchinterval() == min(before, GIL_SWITCH_S)
+        assert gc.get_freeze_count() > 0  # the start-up objects, after the first frame
+    assert sys.getswitchinterval() == before
+    assert gc.get_freeze_count() == 0
