@@ -28,6 +28,7 @@ from tui.tuning import RuntimeTuning
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
+    from tui.training.widgets.prebuilt_plot import PlotBuilder
 
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
 
@@ -69,6 +70,16 @@ class BlitzApp(App):
         self._save_timer = None
         self._save_problem: str | None = None  # told once, not on every keystroke
         self._kernels_stopped = False
+        self._plot_builder: PlotBuilder | None = None
+
+    @property
+    def plot_builder(self) -> PlotBuilder:
+        """The app's plot-building thread and worker process, made when a plot first needs one."""
+        if self._plot_builder is None:
+            from tui.training.widgets.prebuilt_plot import PlotBuilder
+
+            self._plot_builder = PlotBuilder()
+        return self._plot_builder
 
     # ----- start and stop -----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -108,6 +119,8 @@ class BlitzApp(App):
     def on_unmount(self) -> None:
         self.save_now()
         self.shutdown_kernels()
+        if self._plot_builder is not None:
+            self._plot_builder.close()
         self.tuning.restore()
 
     def shutdown_kernels(self) -> None:
