@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from curriculum.kernel.spare import SparePool
-from curriculum.lesson import BrokenLesson, Lesson, load_all
+from curriculum.lesson import LESSONS_ENV, BrokenLesson, Lesson, lessons_dir, load_all
 from curriculum.lesson_session import KernelFactory, LessonSession
 from tui.commands import lesson_commands
 from tui.kernels import real_kernel_factory
@@ -54,6 +54,8 @@ class BlitzApp(App):
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
+        if lessons is None and not lessons_dir().is_dir():
+            raise ValueError(f"the lessons folder {lessons_dir()} does not exist (check {LESSONS_ENV})")
         self.lessons = load_all() if lessons is None else sorted(lessons, key=lambda lesson: lesson.number)
         for number in lesson_keys(lesson.number for lesson in self.lessons):
             self.bind(str(number), f"open_lesson({number})", description=f"Lesson {number}", show=False)

@@ -100,3 +100,17 @@ def test_the_lesson_tables_in_the_docs_match_the_lesson_files(document):
         if match:
             rows[int(match.group(1))] = match.group(2)
     assert rows == {lesson.number: lesson.title for lesson in load_all()}
+
+
+def test_a_lessons_folder_that_does_not_exist_is_one_line_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BLITZ_TUI_LESSONS": str(tmp_path / "nowhere")}
+    done = subprocess.run([sys.executable, "-m", "tui.cli"], capture_output=True, text=True, env=env, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"blitz-tui: cannot start: the lessons folder {tmp_path / 'nowhere'} does not exist (check BLITZ_TUI_LESSONS)"
+    ]
