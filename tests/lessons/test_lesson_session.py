@@ -142,3 +142,16 @@ def test_edits_position_and_exercise_passes_go_to_the_progress_store(tmp_path):
     session.finish("double", outcome)
     assert session.progress.exercise("tiny", "double").passed
     assert session.training_defaults() == {"epochs": "2"}
+
+
+def test_resetting_a_cell_forgets_its_edit_and_an_exercise_also_its_pass_and_hints(tmp_path):
+    session = make_session(tmp_path)
+    session.edit("use", "y = 1")
+    assert session.reset_cell("use") == session.lesson.cell("use").source
+    assert session.progress.cell_text("tiny", "use") is None
+    session.edit("double", "doubled = x * 2")
+    session.progress.mark_passed("tiny", "double")
+    session.progress.use_hint("tiny", "double", limit=3)
+    session.reset_cell("double")
+    saved = session.progress.exercise("tiny", "double")
+    assert not saved.passed and saved.hints_used == 0 and session.progress.cell_text("tiny", "double") is None
