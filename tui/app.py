@@ -1,7 +1,7 @@
 """The blitz-tui app: lessons, their kernels, the learner's progress, and the screens.
 
-The app owns the services that live as long as it does (the spare kernel, the progress store) and
-closes them when it ends; screens reach them through `self.app`.
+The app owns the services that live as long as it does (the spare kernel, runtime tuning, the plot
+builder, the progress store) and closes them when it ends; screens reach them through `self.app`.
 """
 
 from __future__ import annotations
