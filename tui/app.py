@@ -165,7 +165,7 @@ class BlitzApp(App):
         problem = (getattr(self.progress, "save_error", None) or "Your progress could not be saved.") \
             if saved is False else None
         if problem and problem != self.save_problem:
-            self.notify(problem, title="Progress not saved", severity="error", timeout=10)
+            self.notify(problem, title="Progress not saved", severity="error", timeout=10, markup=False)
         elif self.save_problem and not problem:
             self.notify("Your progress is saved again.", title="Progress saved")
         self.save_problem = problem
