@@ -41,6 +41,11 @@ def lesson_commands(app: BlitzApp, screen: Screen) -> Iterable[SystemCommand]:
     ]
     if screen.training_defaults() is not None:
         on_lesson.append(("Train this", "key T: the training screen with this lesson's settings", screen.action_train_this))
+    from tui.export_action import export_lesson
+
+    on_lesson += [(f"Export lesson as {name}", f"write {kind} to the folder blitz-tui started in", partial(export_lesson, screen, fmt))
+                  for name, kind, fmt in (("notebook (.ipynb)", "your cells and outputs as a Jupyter notebook", "ipynb"),
+                                          ("script (.py)", "your cells as a '# %%' script for blitz-tui exec", "py"))]
     for title, help_text, callback in on_lesson:
         yield SystemCommand(title, help_text, callback)
 
