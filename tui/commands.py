@@ -34,6 +34,7 @@ def lesson_commands(app: BlitzApp, screen: Screen) -> Iterable[SystemCommand]:
         ("Interrupt kernel", "i i: stop the running cell", screen.action_interrupt),
         ("Restart kernel", "0 0: a fresh kernel with an empty namespace", screen.action_restart),
         ("Show variables", "key v: the tensor inspector of the focused cell", screen.action_toggle_inspector),
+        ("Autograd graph", "key g: the graph behind the focused cell's tensors that have a grad_fn", screen.action_grad_graph),
         ("Hint", "key h: the next hint for this exercise", screen.action_hint),
         ("Solution", "key s: the reference solution", screen.action_solution),
         ("Reset cell", "key r: the lesson's original code (asks first)", screen.action_reset_cell),

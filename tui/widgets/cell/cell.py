@@ -185,6 +185,9 @@ class CodeCellView(Horizontal, can_focus=True):
         if self._results is not None:
             self._results.inspector.toggle()
 
+    def toggle_grad_graph(self) -> bool:
+        return self._results is not None and self._results.inspector.toggle_graph()
+
 
 class ResultsArea:
     """The widgets under the editor that show what the last run left behind."""
