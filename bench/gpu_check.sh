@@ -41,7 +41,7 @@ if [ -d .gpu-data/wheels ] && ! "$PYTHON" -c "import textual, platformdirs, text
 fi
 export PYTHONUNBUFFERED=1 BLITZ_TUI_HOME=${BLITZ_TUI_HOME:-$(mktemp -d)}
 DATA=$(mktemp -d)/cifar10
-if [ -n "$REHEARSE" ]; then PER_CLASS=${PER_CLASS:-100,50}; fi
+if [ -n "$REHEARSE" ]; then PER_CLASS=${PER_CLASS:-60,30}; fi
 "$PYTHON" bench/gpu_data.py unpack "$PACK" "$DATA" ${PER_CLASS:+--per-class "$PER_CLASS"} || exit 3
 export BLITZ_TUI_SAMPLE=$DATA   # lesson 4's cells read these images too (never a download)
 {
