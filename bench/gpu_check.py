@@ -236,6 +236,8 @@ def lesson_cells(report: Report, out: Path, rehearse: bool, isolation: str) -> N
             mark = cpu_mark if rehearse else gpu_mark
             results[f"lesson{number}"] = {"isolation": level, "exit": done.returncode, "took_branch": mark in done.stdout,
                                           "seconds": round(time.monotonic() - started, 1),
+                                          "data": next((line for line in done.stdout.splitlines()
+                                                        if line.startswith("images from:")), None),
                                           "last_stderr": done.stderr.strip().splitlines()[-1:] }
             print(f"lesson {number} ({level}): exit {done.returncode}, '{mark}' printed: {mark in done.stdout}", flush=True)
             if done.returncode == 0 and mark in done.stdout:

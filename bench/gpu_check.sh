@@ -33,14 +33,17 @@ mkdir -p "$OUT"
 PACK=.gpu-data/cifar10.npz
 [ -f "$PACK" ] || { echo "no $PACK: run bench/gpu_data.py pack first" >&2; exit 2; }
 
-# The GPU image has torch but not the app's pure-Python dependencies: install the carried wheels.
+# The GPU image has torch but not the app's pure-Python dependencies: install the carried wheels
+# (into the repo's ignored folder, which the lesson kernel's sandbox can read).
 if [ -d .gpu-data/wheels ] && ! "$PYTHON" -c "import textual, platformdirs, textual_plotext" 2>/dev/null; then
     "$PYTHON" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-        --target /tmp/blitz-site .gpu-data/wheels/*.whl || exit 3
-    export PYTHONPATH=/tmp/blitz-site${PYTHONPATH:+:$PYTHONPATH}
+        --target "$PWD/.gpu-data/site" .gpu-data/wheels/*.whl || exit 3
+    export PYTHONPATH=$PWD/.gpu-data/site${PYTHONPATH:+:$PYTHONPATH}
 fi
 export PYTHONUNBUFFERED=1 BLITZ_TUI_HOME=${BLITZ_TUI_HOME:-$(mktemp -d)}
-DATA=$(mktemp -d)/cifar10
+# Inside the repo, not /tmp: the lesson kernel's sandbox gives it a private /tmp, and it must see these.
+DATA=$PWD/.gpu-data/cifar10
+rm -rf "$DATA"
 if [ -n "$REHEARSE" ]; then PER_CLASS=${PER_CLASS:-60,30}; fi
 "$PYTHON" bench/gpu_data.py unpack "$PACK" "$DATA" ${PER_CLASS:+--per-class "$PER_CLASS"} || exit 3
 export BLITZ_TUI_SAMPLE=$DATA   # lesson 4's cells read these images too (never a download)
