@@ -46,7 +46,7 @@ def export_lesson(screen: LessonScreen, fmt: str, folder: Path | None = None) ->
         from curriculum.atomic import write_atomic
 
         write_atomic(target, render(lesson, texts, fmt, shown_outputs(screen) if fmt == "ipynb" else None))
-    except (OSError, ValueError) as error:  # ValueError: nbformat found the notebook invalid
+    except Exception as error:  # a full disk or a notebook nbformat rejects: said in the app, never a crash
         screen.app.notify(f"Could not export: {error}", severity="error", timeout=8)
         return None
     screen.app.notify(f"Exported to {target}", title="Export", timeout=8)
