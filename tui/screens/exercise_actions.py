@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from curriculum.exercises import next_hint, record_attempt, reveal_solution, solution_needs_confirmation
-from tui.messages import RunOutcome
+from curriculum.exercises import next_hint, reveal_solution, solution_needs_confirmation
+from curriculum.lesson_session import RunOutcome
 from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -39,8 +39,7 @@ class ExerciseActions:
         panel = view.exercise_panel
         attempt = outcome.attempt
         if panel is None or attempt is None:
-            return
-        record_attempt(self.app.progress, self.lesson.id, view.cell, attempt)
+            return  # the session has recorded a pass already; this repaints the panel
         if attempt.passed:
             panel.verdict = ""
             if not panel.passed:
@@ -105,11 +104,7 @@ class ExerciseActions:
         def reset(answer: bool | None) -> None:
             if not answer:
                 return
-            if view.cell.exercise is not None:
-                self.app.progress.reset_exercise(self.lesson.id, view.cell.exercise.id)
-            else:
-                self.app.progress.reset_cell(self.lesson.id, view.cell.id)
-            view.reset(view.cell.source)
+            view.reset(self.session.reset_cell(view.cell.id))
             self.app.schedule_save(now=True)
             self.post_progress()
             view.focus()
