@@ -78,10 +78,9 @@ async def test_g_without_a_graph_says_why(make_app):
 
 @pytest.mark.slow
 async def test_g_draws_a_real_kernels_graph(make_app):
-    from tui.kernels import real_kernel_factory
     from tui.options import AppOptions
 
-    app = make_app(kernel_factory=real_kernel_factory(AppOptions(timeout=60)))
+    app = make_app(options=AppOptions(timeout=60), kernel_factory=None)  # None: the app's real kernels
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("1")
         await pilot.pause()
