@@ -47,6 +47,7 @@ def keymap(lessons: Iterable) -> list[tuple[str, str, str]]:
         ("Outside the editor", "0 0", "restart the kernel (press 0 twice)"),
         ("Outside the editor", "a", "run every cell above the focused one, then it"),
         ("Outside the editor", "v", "show or hide the variables (tensor inspector) of the focused cell"),
+        ("Outside the editor", "g", "draw the autograd graph (grad_fn → next_functions) of the cell's tensors"),
         ("Outside the editor", "?", "this help"),
         ("Outside the editor", "q", "quit"),
         ("Exercises", "ctrl+r", "run the exercise cell and check it"),
