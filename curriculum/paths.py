@@ -35,6 +35,14 @@ def cache_dir() -> Path:
     return path
 
 
+def lesson_data_dir() -> Path:
+    """The one folder of the cache that lesson kernels may write (they prepare lesson data there);
+    the rest of the cache is read-only to them, so nothing outside a sandbox trusts what is here."""
+    path = cache_dir() / "lesson-data"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def workspace_dir(lesson_id: str) -> Path:
     """The folder a lesson's kernel runs in and may write to."""
     path = data_dir() / "workspaces" / lesson_id

@@ -1,0 +1,47 @@
+"""`bwrap`: bubblewrap builds the sandbox (apt-get install bubblewrap)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+
+from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders, under
+
+
+class Bubblewrap(Backend):
+    name = "bwrap"
+    strength = 30
+    private_shm = True
+    tool = "bwrap"
+    protects = ("read-only file system except the lesson workspace, the lesson-data folder and a private /tmp; "
+                "no capabilities, even when started as root; no network unless allowed (loopback works); "
+                "host unix sockets and the user's environment out of reach; private /dev/shm; every process "
+                "a cell starts ends with the kernel; memory, process and thread caps")
+    not_protected = "cells can still read files your user can read"
+
+    def wrap(self, sandbox: Sandbox) -> list[str]:
+        args = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        args += ["--size", str(sandbox.shm_bytes), "--tmpfs", "/dev/shm"]
+        for folder in covered_folders():
+            args += ["--tmpfs", folder]
+        args += ["--bind", sandbox.tmpdir, "/tmp"]
+        for path in sandbox.python_paths:  # the interpreter may live under a covered folder
+            if under(path, "/tmp") or any(under(path, f) for f in covered_folders()):
+                args += ["--ro-bind", path, path]
+        for path in sandbox.writable:
+            args += ["--bind", path, path]
+        for device in sorted(glob.glob("/dev/nvidia*")):  # CUDA needs the driver's device files
+            args += ["--dev-bind", device, device]
+        args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        if os.geteuid() == 0:
+            args += ["--cap-drop", "ALL"]  # as root bwrap keeps every capability unless told
+        if not sandbox.allow_network:
+            args.append("--unshare-net")  # bwrap brings loopback up in the new network namespace
+        # No --die-with-parent: it fires when the *thread* that started bwrap ends, and the app starts
+        # kernels from worker threads. The nanny's lifeline pipe ends the sandbox when the app goes.
+        args += ["--chdir", sandbox.workspace, "--"]
+        return args
+
+
+BACKEND = Bubblewrap()
