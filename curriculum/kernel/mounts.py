@@ -73,11 +73,15 @@ def build(*, writable: list[str], tmpdir: str | None = None, covered: tuple | li
         _mount(f"/proc/self/fd/{handles[path]}", path, MS_BIND | MS_REC)
     for handle in handles.values():
         os.close(handle)
+    # Outermost first, each recursive: /tmp writable, what was bound under it read-only again, and the
+    # writable folders (which may sit inside a read-only one, as lesson-data sits in the cache) last.
     _set_readonly("/", True)
-    for path in list(writable) + (["/tmp"] if tmpdir else []) + (["/dev/shm"] if shm_bytes else []):
+    for path in (["/tmp"] if tmpdir else []) + (["/dev/shm"] if shm_bytes else []):
         _set_readonly(path, False)
     for path in keep_readable:
         _set_readonly(path, True)
+    for path in writable:
+        _set_readonly(path, False)
 
 
 def lock_down(writable: list[str]) -> None:

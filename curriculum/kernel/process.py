@@ -63,7 +63,8 @@ class KernelProcess:
         self._tmpdir = tempfile.mkdtemp(prefix="k-", dir=scratch)
         backend = backends.get(self.level)
         sandbox = backends.Sandbox(workspace=str(self.workspace), writable=self.writable, tmpdir=self._tmpdir,
-                                   allow_network=self.allow_network, shm_bytes=self.memory_bytes)
+                                   allow_network=self.allow_network, shm_bytes=self.memory_bytes,
+                                   readable=[str(cache_dir().resolve())])
         cmd_r, cmd_w = os.pipe()
         msg_r, msg_w = os.pipe()
         life_r, life_w = os.pipe()

@@ -28,7 +28,13 @@ class Sandbox:
     tmpdir: str  # the kernel's private temp folder on the host; /tmp inside the strong backends
     allow_network: bool = False
     shm_bytes: int = 64 << 20  # size of the private /dev/shm (the kernel's memory cap)
+    readable: list[str] = field(default_factory=list)  # host folders the kernel reads (the data cache)
     python_paths: list[str] = field(default_factory=lambda: python_paths())
+
+    def must_stay_visible(self) -> list[str]:
+        """Read-only folders that would vanish under /tmp or a covered folder unless bound again."""
+        hidden = ["/tmp"] + covered_folders()
+        return [p for p in self.python_paths + self.readable if any(under(p, h) for h in hidden)]
 
 
 def package_root() -> str:

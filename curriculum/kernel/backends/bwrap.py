@@ -6,7 +6,7 @@ import glob
 import os
 import shutil
 
-from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders, under
+from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders
 
 
 class Bubblewrap(Backend):
@@ -26,9 +26,8 @@ class Bubblewrap(Backend):
         for folder in covered_folders():
             args += ["--tmpfs", folder]
         args += ["--bind", sandbox.tmpdir, "/tmp"]
-        for path in sandbox.python_paths:  # the interpreter may live under a covered folder
-            if under(path, "/tmp") or any(under(path, f) for f in covered_folders()):
-                args += ["--ro-bind", path, path]
+        for path in sandbox.must_stay_visible():  # e.g. the interpreter, or the cache, under /tmp
+            args += ["--ro-bind", path, path]
         for path in sandbox.writable:
             args += ["--bind", path, path]
         for device in sorted(glob.glob("/dev/nvidia*")):  # CUDA needs the driver's device files

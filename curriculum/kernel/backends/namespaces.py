@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders, under
+from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders
 
 
 class Namespaces(Backend):
@@ -30,7 +30,7 @@ class Namespaces(Backend):
 
     def inside(self, sandbox: Sandbox) -> dict:
         covered = covered_folders()
-        keep = [p for p in sandbox.python_paths if under(p, "/tmp") or any(under(p, f) for f in covered)]
+        keep = sandbox.must_stay_visible()
         return {
             "drop_caps": True,
             "mounts": {"writable": sandbox.writable, "tmpdir": sandbox.tmpdir, "covered": covered,
