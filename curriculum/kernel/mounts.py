@@ -5,7 +5,8 @@ namespace (it is root in its own user namespace until inside.py drops that):
 - the kernel's temp folder bound over /tmp, and empty read-only tmpfs over the folders where host
   daemons keep sockets (/run, /var/tmp, the user's runtime dir), so tmux's or an agent's socket is
   out of reach;
-- a private /dev/shm sized at the kernel's memory cap.
+- a private /dev/shm sized at the kernel's memory cap;
+- `redirects`: a writable host folder shown in place of another (a cache folder the kernel fills itself).
 """
 
 from __future__ import annotations
@@ -52,13 +53,13 @@ def _under(path: str, folder: str) -> bool:
 
 
 def build(*, writable: list[str], tmpdir: str | None = None, covered: tuple | list = (),
-          keep_readable: tuple | list = (), shm_bytes: int | None = None) -> None:
+          keep_readable: tuple | list = (), shm_bytes: int | None = None, redirects: tuple | list = ()) -> None:
     """Lay out the sandbox's file system (see the module docstring)."""
     _mount(None, "/", MS_REC | MS_PRIVATE)
     hidden = list(covered) + (["/tmp"] if tmpdir else [])
     # Folders under a covered one are re-bound afterwards from handles opened now, while still reachable.
     handles = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in list(writable) + list(keep_readable)
-               + ([tmpdir] if tmpdir else [])}
+               + ([tmpdir] if tmpdir else []) + [real for _, real in redirects]}
     for path in writable:
         _mount(path, path, MS_BIND | MS_REC)
     for folder in covered:
@@ -71,6 +72,8 @@ def build(*, writable: list[str], tmpdir: str | None = None, covered: tuple | li
     for path in rebound:
         os.makedirs(path, exist_ok=True)  # on the tmpfs or in the temp folder: never the host's real one
         _mount(f"/proc/self/fd/{handles[path]}", path, MS_BIND | MS_REC)
+    for seen, real in redirects:  # after the rebinds: `seen` may lie in a folder bound again above
+        _mount(f"/proc/self/fd/{handles[real]}", seen, MS_BIND | MS_REC)
     for handle in handles.values():
         os.close(handle)
     # Outermost first, each recursive: /tmp writable, what was bound under it read-only again, and the
@@ -80,7 +83,7 @@ def build(*, writable: list[str], tmpdir: str | None = None, covered: tuple | li
         _set_readonly(path, False)
     for path in keep_readable:
         _set_readonly(path, True)
-    for path in writable:
+    for path in list(writable) + [seen for seen, _ in redirects]:
         _set_readonly(path, False)
 
 

@@ -56,7 +56,7 @@ class KernelProcess:
 
     # ---- starting
     def launch(self) -> None:
-        from curriculum.paths import cache_dir
+        from curriculum.paths import cache_dir, kernel_cache_redirects
 
         scratch = cache_dir() / "kernel-tmp"
         scratch.mkdir(parents=True, exist_ok=True)
@@ -64,7 +64,9 @@ class KernelProcess:
         backend = backends.get(self.level)
         sandbox = backends.Sandbox(workspace=str(self.workspace), writable=self.writable, tmpdir=self._tmpdir,
                                    allow_network=self.allow_network, shm_bytes=self.memory_bytes,
-                                   readable=[str(cache_dir().resolve())])
+                                   readable=[str(cache_dir().resolve())],
+                                   redirects=[(str(seen.resolve()), str(real.resolve()))
+                                              for seen, real in kernel_cache_redirects()])
         cmd_r, cmd_w = os.pipe()
         msg_r, msg_w = os.pipe()
         life_r, life_w = os.pipe()

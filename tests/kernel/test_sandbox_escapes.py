@@ -76,10 +76,12 @@ def test_the_data_cache_is_read_only_except_lesson_data(make_kernel, strong_leve
     assert batch.read_bytes() == b"genuine"
     result, _ = run(kernel, f"import os\nos.remove({str(batch)!r})")
     assert result.status == "error" and batch.exists()
-    marker = cache_dir() / "datasets" / "cifar10.pt"
-    result, _ = run(kernel, f"import os\nos.makedirs({str(marker.parent)!r}, exist_ok=True)\n"
-                            f"open({str(marker)!r}, 'wb').write(b'x')")
-    assert result.status == "error" and not marker.exists()
+    # The decoded-dataset cache the app trusts: the kernel writes its own copy, never the app's.
+    decoded = cache_dir() / "datasets" / "cifar10.pt"
+    result, _ = run(kernel, f"open({str(decoded)!r}, 'wb').write(b'planted')")
+    assert result.status == "ok", result.message
+    assert not decoded.exists()
+    assert (lesson_data_dir() / "cache" / "datasets" / "cifar10.pt").read_bytes() == b"planted"
     inside = lesson_data_dir() / "prepared.txt"
     result, _ = run(kernel, f"open({str(inside)!r}, 'w').write('fine')")
     assert result.status == "ok", result.message

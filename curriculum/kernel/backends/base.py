@@ -29,6 +29,8 @@ class Sandbox:
     allow_network: bool = False
     shm_bytes: int = 64 << 20  # size of the private /dev/shm (the kernel's memory cap)
     readable: list[str] = field(default_factory=list)  # host folders the kernel reads (the data cache)
+    # (path the kernel sees, writable host folder it really is): the cache folders kernels fill themselves
+    redirects: list[tuple[str, str]] = field(default_factory=list)
     python_paths: list[str] = field(default_factory=lambda: python_paths())
 
     def must_stay_visible(self) -> list[str]:

@@ -30,6 +30,8 @@ class Bubblewrap(Backend):
             args += ["--ro-bind", path, path]
         for path in sandbox.writable:
             args += ["--bind", path, path]
+        for seen, real in sandbox.redirects:
+            args += ["--bind", real, seen]
         for device in sorted(glob.glob("/dev/nvidia*")):  # CUDA needs the driver's device files
             args += ["--dev-bind", device, device]
         args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]

@@ -34,7 +34,8 @@ class Namespaces(Backend):
         return {
             "drop_caps": True,
             "mounts": {"writable": sandbox.writable, "tmpdir": sandbox.tmpdir, "covered": covered,
-                       "keep_readable": keep, "shm_bytes": sandbox.shm_bytes},
+                       "keep_readable": keep, "shm_bytes": sandbox.shm_bytes,
+                       "redirects": [list(pair) for pair in sandbox.redirects]},
             "loopback": not sandbox.allow_network,
         }
 
