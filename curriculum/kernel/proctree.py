@@ -77,19 +77,25 @@ def held(pid: int) -> tuple[int, int]:
 
     Shared memory (MAP_SHARED anonymous maps, /dev/shm files, torch `share_memory_()`) is counted in
     every process that maps it, so a sum over processes can only overstate; `proportional` settles it."""
-    anon = shmem = threads = 0
     try:
         with open(f"/proc/{pid}/status", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"RssAnon:"):
-                    anon = int(line.split()[1]) << 10
-                elif line.startswith(b"RssShmem:"):
-                    shmem = int(line.split()[1]) << 10
-                elif line.startswith(b"Threads:"):
-                    threads = int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return anon + shmem, threads
+            text = handle.read()
+    except OSError:
+        return 0, 0
+    return (_field(text, b"\nRssAnon:") + _field(text, b"\nRssShmem:")) << 10, _field(text, b"\nThreads:")
+
+
+def _field(text: bytes, name: bytes) -> int:
+    """The number after `name` in a /proc status file, 0 when absent (a zombie has no memory lines)."""
+    start = text.find(name)
+    if start < 0:
+        return 0
+    start += len(name)
+    end = text.find(b"\n", start)
+    try:
+        return int(text[start:end].split()[0])
+    except (ValueError, IndexError):
+        return 0
 
 
 def proportional(pid: int) -> int:
