@@ -220,3 +220,13 @@ def test_matplotlib_finds_writable_caches(make_kernel, level):
     result, printed = run(kernel, "import matplotlib.pyplot as plt\nplt.figure()\nprint('drawn')", timeout=120)
     assert result.status == "ok", result.message
     assert "Fontconfig error" not in printed and "writable" not in printed, printed
+
+
+def test_the_app_is_out_of_sight_except_at_rlimits(make_kernel, level):
+    """At rlimits a cell sees the app's pid and may signal it (documented); elsewhere the pid namespace hides it."""
+    kernel = make_kernel(level)
+    result, printed = run(kernel, f"import os\ntry:\n    os.kill({os.getpid()}, 0)\n    print('reachable')\n"
+                                  "except OSError as error:\n    print(type(error).__name__)")
+    assert result.status == "ok", result.message
+    expected = "reachable" if backends.is_weak(level) else "ProcessLookupError"
+    assert printed.strip() == expected
