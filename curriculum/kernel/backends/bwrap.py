@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import os
 import shutil
 
 from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders
@@ -21,7 +20,10 @@ class Bubblewrap(Backend):
     not_protected = "cells can still read files your user can read"
 
     def wrap(self, sandbox: Sandbox) -> list[str]:
-        args = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        # /proc read-only: as root, uid 0 may open /proc/sys/kernel/core_pattern for writing without
+        # any capability (file permissions alone allow it).
+        args = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                "--remount-ro", "/proc"]
         args += ["--size", str(sandbox.shm_bytes), "--tmpfs", "/dev/shm"]
         for folder in covered_folders():
             args += ["--tmpfs", folder]
@@ -35,8 +37,10 @@ class Bubblewrap(Backend):
         for device in sorted(glob.glob("/dev/nvidia*")):  # CUDA needs the driver's device files
             args += ["--dev-bind", device, device]
         args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-        if os.geteuid() == 0:
-            args += ["--cap-drop", "ALL"]  # as root bwrap keeps every capability unless told
+        # As root bwrap keeps every capability; `--cap-drop ALL` would empty the effective set but leave
+        # the bounding set full. The sandbox's first process drops all of them instead, bounding set
+        # included (Backend.inside -> inside.py), before any cell runs; the kernel refuses to start if
+        # any is left.
         if not sandbox.allow_network:
             args.append("--unshare-net")  # bwrap brings loopback up in the new network namespace
         # No --die-with-parent: it fires when the *thread* that started bwrap ends, and the app starts
