@@ -230,3 +230,17 @@ def test_the_app_is_out_of_sight_except_at_rlimits(make_kernel, level):
     assert result.status == "ok", result.message
     expected = "reachable" if backends.is_weak(level) else "ProcessLookupError"
     assert printed.strip() == expected
+
+
+def test_host_abstract_sockets_are_out_of_reach_with_the_network_closed(make_kernel, strong_level):
+    """Abstract unix sockets (no file: X11, some buses) belong to the network namespace."""
+    name = f"\0blitz-abstract-{uuid.uuid4().hex[:8]}"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(name)
+    server.listen(1)
+    try:
+        kernel = make_kernel(strong_level)
+        result, _ = run(kernel, f"import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect({name!r})")
+        assert result.status == "error" and result.error.ename == "ConnectionRefusedError", result
+    finally:
+        server.close()
