@@ -20,7 +20,7 @@ def run_every_cell(lesson, workspace: Path, level: str) -> dict:
     from curriculum.kernel import Kernel, KernelConfig
 
     outputs = {}
-    config = KernelConfig(workspace=workspace, timeout=300, keep_spare=False, preload_torch=True, isolation=level)
+    config = KernelConfig(workspace=workspace, timeout=300, preload_torch=True, isolation=level)
     with Kernel(config) as kernel:
         assert kernel.isolation == level
         for cell in lesson.cells:
