@@ -65,6 +65,7 @@ def test_doctor_reports_isolation_and_paths(capsys, private_home):
 
 def test_doctor_copes_without_the_training_modules(monkeypatch):
     monkeypatch.setitem(sys.modules, "curriculum.training.data", None)
+    monkeypatch.setitem(sys.modules, "curriculum.training.lesson_data", None)  # an earlier test may have loaded it
     monkeypatch.setitem(sys.modules, "curriculum.training.telemetry", None)
     lines = doctor.report("rlimits")
     assert "isolation: rlimits (weak)" in lines
