@@ -215,8 +215,15 @@ def test_loopback_works_with_the_network_closed(make_kernel, level):
 
 
 def test_matplotlib_finds_writable_caches(make_kernel, level):
+    """fontconfig writes its cache under $XDG_CACHE_HOME (else ~/.cache, read-only in the sandbox) and
+    prints 'Fontconfig error: No writable cache directories' when it cannot; matplotlib wants MPLCONFIGDIR."""
     pytest.importorskip("matplotlib")
     kernel = make_kernel(level, timeout=120)
+    probe = ("import os\nfor folder in (os.path.join(os.environ.get('XDG_CACHE_HOME', os.path.expanduser('~/.cache')),"
+             " 'fontconfig'), os.environ.get('MPLCONFIGDIR', os.path.expanduser('~/.config/matplotlib'))):\n"
+             "    os.makedirs(folder, exist_ok=True)\n    open(os.path.join(folder, 'probe'), 'w').write('ok')")
+    result, _ = run(kernel, probe)
+    assert result.status == "ok", result.message
     result, printed = run(kernel, "import matplotlib.pyplot as plt\nplt.figure()\nprint('drawn')", timeout=120)
     assert result.status == "ok", result.message
     assert "Fontconfig error" not in printed and "writable" not in printed, printed
