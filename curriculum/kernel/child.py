@@ -26,11 +26,9 @@ def _prctl(option: int, value: int) -> None:
 
 def main() -> None:
     config = json.loads(sys.argv[1])
-    if config.get("lock_down"):
-        from curriculum.kernel.mounts import lock_down
+    from curriculum.kernel.inside import apply
 
-        lock_down(config["lock_down"])
-        os.chdir(os.getcwd())  # re-enter the workspace through its new writable mount
+    apply(config.get("inside", {}))  # the backend's file system, loopback; then no capabilities
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     nanny = os.getpid()
     kernel = os.fork()

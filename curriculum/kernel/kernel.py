@@ -31,11 +31,12 @@ ESCALATE_AFTER_S = 2.0  # a cell that ignores SIGINT this long is killed and the
 class KernelConfig:
     workspace: Path
     timeout: float = 60.0
-    isolation: str = "auto"  # "auto" | "bwrap" | "namespaces" | "rlimits"; env BLITZ_TUI_ISOLATION
+    isolation: str = "auto"  # "auto" or a name from curriculum.kernel.backends; env BLITZ_TUI_ISOLATION
     memory_mb: int | None = None  # None: min(50% of RAM, 8 GiB)
     allow_network: bool = False
     preload_torch: bool = True
     max_processes: int = 256
+    max_threads: int | None = None  # None: watchdog.default_max_threads()
     gpu_fraction: float = 0.5  # share of each GPU's memory this kernel may use
 
     @property
@@ -98,10 +99,10 @@ class Kernel:
     def _spare_key(self) -> tuple:
         c = self.config
         return (str(Path(c.workspace).resolve()), self.isolation, c.memory_bytes, c.allow_network, c.preload_torch,
-                c.max_processes, c.gpu_fraction, os.environ.get("BLITZ_TUI_HOME"))
+                c.max_processes, c.max_threads, c.gpu_fraction, os.environ.get("BLITZ_TUI_HOME"))
 
     def _new_process(self) -> KernelProcess:
-        from curriculum.paths import cache_dir
+        from curriculum.paths import lesson_data_dir
 
         workspace = Path(self.config.workspace)
         workspace.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,7 @@ class Kernel:
             workspace=workspace, level=self.isolation, memory_bytes=self.config.memory_bytes,
             max_processes=self.config.max_processes, allow_network=self.config.allow_network,
             preload_torch=self.config.preload_torch, gpu_fraction=self.config.gpu_fraction,
-            writable=[workspace, cache_dir()],
+            writable=[workspace, lesson_data_dir()], max_threads=self.config.max_threads,
         )
 
     def _launch(self) -> None:
@@ -253,6 +254,10 @@ class Kernel:
             status, message = DIED, (
                 f"Too many processes ({amount}, limit {self.config.max_processes}): the kernel was stopped and "
                 "its variables are gone. Start fewer processes, then run again.")
+        elif reason == "threads":
+            status, message = DIED, (
+                f"Too many threads ({amount}): the kernel was stopped and its variables are gone. "
+                "Start fewer threads, then run again.")
         elif reason == "restart":
             status, message = INTERRUPTED, "The kernel was restarted while the cell ran; its variables are gone."
         elif reason == "shutdown":
