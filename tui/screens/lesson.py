@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
 from tui.messages import CellFinished, KernelChanged, ProgressChanged, RunOutcome
+from tui.screens.cell_actions import CellActions
 from tui.screens.exercise_actions import ExerciseActions
 from tui.session import LessonSession
 from tui.widgets.cell.cell import CodeCellView
@@ -24,7 +25,7 @@ from tui.widgets.lesson.status import KernelStatus
 CHORD_WINDOW = 1.0  # seconds between the two presses of `i i` / `0 0`, as in Jupyter
 
 
-class LessonScreen(ExerciseActions, Screen):
+class LessonScreen(CellActions, ExerciseActions, Screen):
     BINDINGS = [
         Binding("ctrl+r", "run_cell", "Run", priority=True, tooltip="Run the focused cell (also from the editor)"),
         Binding("f5", "run_cell", "Run", show=False, priority=True),
@@ -36,6 +37,7 @@ class LessonScreen(ExerciseActions, Screen):
         Binding("a", "run_above", "Run above", show=False, tooltip="Run every cell above this one, then this one"),
         Binding("v", "toggle_inspector", "Variables", show=False),
         Binding("T", "train_this", "Train this", tooltip="Open the training screen with this lesson's settings"),
+        *CellActions.CELL_BINDINGS,
         *ExerciseActions.EXERCISE_BINDINGS,
     ]
 
@@ -64,6 +66,8 @@ class LessonScreen(ExerciseActions, Screen):
 
     def _blocks(self, lesson: Lesson) -> ComposeResult:
         progress = self.app.progress
+        below = {scratch.after: scratch for scratch in progress.scratch_cells(lesson.id)}
+        yield from self.scratch_views_after(None, below)
         for block in lesson.blocks:
             if isinstance(block, Prose):
                 # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
@@ -71,6 +75,9 @@ class LessonScreen(ExerciseActions, Screen):
             elif isinstance(block, CodeCell):
                 saved = progress.cell_text(lesson.id, block.id)
                 yield CodeCellView(block, saved if saved is not None else block.source)
+                yield from self.scratch_views_after(block.id, below)
+        for after in list(below):  # placed below a cell the lesson no longer has: keep them, at the end
+            yield from self.scratch_views_after(after, below)
 
     def on_mount(self) -> None:
         if isinstance(self.lesson, BrokenLesson):
@@ -158,7 +165,9 @@ class LessonScreen(ExerciseActions, Screen):
             return
         text = event.text_area.text
         store = self.app.progress
-        if text == view.cell.source:
+        if view.scratch:
+            store.set_scratch_text(self.lesson.id, view.cell.id, text)
+        elif text == view.cell.source:
             if store.cell_text(self.lesson.id, view.cell.id) is None:
                 return
             store.reset_cell(self.lesson.id, view.cell.id)
@@ -181,8 +190,8 @@ class LessonScreen(ExerciseActions, Screen):
     def action_run_above(self) -> None:
         view = self.current_view
         if view is not None:
-            ids = [cell.id for cell in self.lesson.cells_before(view.cell.id)] + [view.cell.id]
-            self.enqueue(ids)
+            ids = self.cell_ids_in_order()  # scratch cells too: they are part of what the learner built
+            self.enqueue(ids[: ids.index(view.cell.id) + 1])
 
     def enqueue(self, cell_ids: list[str]) -> None:
         for cell_id in cell_ids:
@@ -251,11 +260,10 @@ class LessonScreen(ExerciseActions, Screen):
         now = time.monotonic()
         if last_key == key and now - when <= CHORD_WINDOW:
             self._chord_start = ("", 0.0)
-            self.action_interrupt() if key == "i" else self.action_restart()
+            self.chord_done(key)
             return
         self._chord_start = (key, now)
-        what = "interrupt the kernel" if key == "i" else "restart the kernel"
-        self.notify(f"Press {key} again to {what}.", timeout=CHORD_WINDOW + 0.5)
+        self.notify(f"Press {key} again to {self.CHORDS[key]}.", timeout=CHORD_WINDOW + 0.5)
 
     def action_interrupt(self) -> None:
         self._cancel_queue()
