@@ -142,7 +142,7 @@ class CellActions:
         self.focus_cell(saved.id)
         new.action_edit()
 
-    async def action_delete_scratch(self) -> None:
+    def action_delete_scratch(self) -> None:
         view = self.current_view
         if view is None or not view.scratch:
             self.notify("Only scratch cells can be deleted (b inserts one).")
@@ -155,7 +155,7 @@ class CellActions:
         self.app.progress.delete_scratch_cell(self.lesson.id, view.cell.id)
         self.app.schedule_save()
         neighbour = ids[index - 1] if index > 0 else (ids[1] if len(ids) > 1 else None)
-        await view.remove()
+        view.remove()
         self.focus_cell(neighbour)
 
     def scratch_views_after(self, cell_id: str | None, below: dict) -> list[CodeCellView]:
