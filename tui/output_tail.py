@@ -48,6 +48,7 @@ class _LineCursor:
         self.styles: list[Style | None] = []
         self.column = 0
         self.style: Style | None = None
+        self.cut = False  # characters past MAX_LINE_CHARS were dropped
         self._decoder = AnsiDecoder()
 
     def put(self, text: str) -> None:
@@ -62,9 +63,11 @@ class _LineCursor:
                     self.apply_sgr(token)
             else:
                 room = MAX_LINE_CHARS - self.column
-                if room <= 0:
+                if len(token) > room:
+                    self.cut = True
+                    token = token[:room]
+                if not token:
                     continue
-                token = token[:room]
                 end = self.column + len(token)
                 self.chars[self.column:end] = token
                 self.styles[self.column:end] = [self.style] * len(token)
@@ -80,6 +83,8 @@ class _LineCursor:
 
     def line(self, stream: str) -> OutputLine:
         text = "".join(self.chars)
+        if self.cut:
+            text = text[: MAX_LINE_CHARS - 1] + "…"
         spans: list[tuple[int, int, Style]] = []
         start = 0
         for index in range(1, len(self.styles) + 1):
@@ -90,6 +95,7 @@ class _LineCursor:
         return OutputLine(stream, text, tuple(spans))
 
     def newline(self) -> None:
+        self.cut = False
         self.chars.clear()
         self.styles.clear()
         self.column = 0

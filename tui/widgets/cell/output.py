@@ -62,6 +62,11 @@ class OutputPane(VerticalScroll, can_focus=False):
         return True
 
     @property
+    def shown(self) -> Static:
+        """The widget holding the text as drawn (with the hidden-lines note and colours)."""
+        return self._text
+
+    @property
     def plain(self) -> str:
         snapshot = self.tail.snapshot()
         return "\n".join(line.text for line in snapshot.lines)
