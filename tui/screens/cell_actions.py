@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
@@ -168,13 +168,12 @@ class CellActions:
         return views
 
     # ----- completion and signatures: asked in a worker, shown only if the text has not moved on
-    @on(CellEditor.CompletionRequested)
-    def _completion_requested(self, event: CellEditor.CompletionRequested) -> None:
+    # Named handlers, not @on: Textual collects @on only in classes it builds (this is a mixin).
+    def on_cell_editor_completion_requested(self, event: CellEditor.CompletionRequested) -> None:
         event.stop()
         self._ask_kernel("complete", event.editor, event.code, event.row, event.column)
 
-    @on(CellEditor.SignatureRequested)
-    def _signature_requested(self, event: CellEditor.SignatureRequested) -> None:
+    def on_cell_editor_signature_requested(self, event: CellEditor.SignatureRequested) -> None:
         event.stop()
         self._ask_kernel("inspect", event.editor, event.code, event.row, event.column)
 
