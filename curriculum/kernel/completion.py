@@ -8,6 +8,9 @@ modules (`torch.zeros_l` → `zeros_like`). Rows and columns are 0-based, as the
 
 from __future__ import annotations
 
+import inspect as _inspect
+import re
+
 DOC_LINES = 8  # the first lines of a docstring: enough to recall the arguments, small at 80×24
 MAX_MATCHES = 2000
 
@@ -25,9 +28,16 @@ def _script(code: str, namespace: dict):
     return jedi.Interpreter(code, [namespace])
 
 
+_DOTTED = re.compile(r"(?<![\w.)\]'\"])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.(\w*)$")
+
+
 def complete(code: str, row: int, column: int, namespace: dict) -> dict:
     """{"t": "complete", "matches": [names], "replaced": characters left of the cursor they replace}."""
     reply = {"t": "complete", "matches": [], "replaced": 0}
+    fast = _attributes(code, row, column, namespace)
+    if fast is not None:
+        reply.update(matches=fast[0], replaced=fast[1])
+        return reply
     try:
         completions = _script(code, namespace).complete(row + 1, column)
     except Exception as error:  # jedi meets odd code now and then: no list, never a broken kernel
@@ -44,6 +54,38 @@ def complete(code: str, row: int, column: int, namespace: dict) -> dict:
         names.append(completion.name)
     reply.update(matches=names, replaced=replaced)
     return reply
+
+
+def _attributes(code: str, row: int, column: int, namespace: dict) -> tuple[list[str], int] | None:
+    """`torch.zer`, `net.fc.wei`: a chain of plain names, answered from `dir()` in a millisecond.
+
+    jedi takes ~50 ms on a module as big as torch. Each step is read with `getattr_static`, so no
+    property or `__getattr__` runs; anything else (calls, indexing, a property) goes to jedi.
+    """
+    lines = code.split("\n")
+    if not 0 <= row < len(lines):
+        return None
+    match = _DOTTED.search(lines[row][:column])
+    if match is None:
+        return None
+    base, typed = match.group(1).split("."), match.group(2)
+    if base[0] not in namespace:
+        return None
+    value = namespace[base[0]]
+    for name in base[1:]:
+        try:
+            value = _inspect.getattr_static(value, name)
+        except AttributeError:
+            return None
+        if isinstance(value, (property, staticmethod, classmethod)) or hasattr(type(value), "__get__"):
+            return None  # a descriptor: what it gives is known only by running it
+    try:
+        names = dir(value)
+    except Exception:
+        return None
+    shown = sorted((n for n in names if n.startswith(typed) and (typed.startswith("_") or not n.startswith("_"))),
+                   key=lambda n: (n.lower(), n))
+    return shown, len(typed)
 
 
 def inspect(code: str, row: int, column: int, namespace: dict) -> dict:

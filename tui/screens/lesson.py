@@ -20,6 +20,7 @@ from tui.screens.cell_actions import CellActions
 from tui.screens.exercise_actions import ExerciseActions
 from tui.session import LessonSession
 from tui.widgets.cell.cell import CodeCellView
+from tui.widgets.cell.completion import CompletionList
 from tui.widgets.lesson.status import KernelStatus
 
 CHORD_WINDOW = 1.0  # seconds between the two presses of `i i` / `0 0`, as in Jupyter
@@ -61,6 +62,7 @@ class LessonScreen(CellActions, ExerciseActions, Screen):
                 yield Static(_broken_text(lesson), id="lesson-error", markup=False)
             else:
                 yield from self._blocks(lesson)
+        yield CompletionList(id="completions")
         yield KernelStatus(self.session, lesson)
         yield Footer(compact=True)
 

@@ -39,7 +39,6 @@ class CodeCellView(Horizontal, can_focus=True):
         super().__init__(id=f"cell-{cell.id}", classes="code-cell -scratch" if scratch else "code-cell")
         self.cell = cell
         self.scratch = scratch  # a learner's own cell: never an exercise, saved apart from the lesson's
-        self._completions: CompletionList | None = None
         self._tip: CallTip | None = None
         self._initial_text = text
         self._flush_timer: Timer | None = None
@@ -118,12 +117,18 @@ class CodeCellView(Horizontal, can_focus=True):
         if len(matches) == 1:
             editor.replace_before_cursor(len(typed), matches[0])
             return
-        if self._completions is None:
-            self._completions = CompletionList(id="completions")
-            self.query_one(".cell-body").mount(self._completions, after=editor)
-        editor.completion_open = self._completions.show(matches, typed)
+        completions = self._completions
+        if completions is None:
+            return
+        editor.completion_open = completions.show(matches, typed)
         if editor.completion_open:
-            self.call_after_refresh(self._completions.scroll_visible, animate=False)
+            completions.place_below(editor.cursor_screen_offset, self.screen.size)
+
+    @property
+    def _completions(self) -> CompletionList | None:
+        """The screen's one list, drawn over the lesson: showing it re-lays out nothing beneath it."""
+        found = self.screen.query(CompletionList) if self.is_attached else None
+        return found.first() if found else None
 
     def close_completions(self) -> None:
         if self._completions is not None:

@@ -10,7 +10,9 @@ from rich.text import Text
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-MAX_SHOWN = 200  # `torch.` has 1,500 names; more than this only slows the list down
+MAX_ROWS = 8  # the list's height on screen (the stylesheet says the same)
+WIDTH = 40
+MAX_SHOWN = 40  # `torch.` has 1,000 names: a list this long is built and drawn in a frame; typing narrows it
 
 
 class CompletionList(OptionList, can_focus=False):
@@ -27,15 +29,29 @@ class CompletionList(OptionList, can_focus=False):
 
     def narrow(self, typed: str) -> bool:
         self.typed = typed
-        shown = [name for name in self.matches if name.startswith(typed)][:MAX_SHOWN]
+        fitting = [name for name in self.matches if name.startswith(typed)]
+        shown = fitting[:MAX_SHOWN]
         self.clear_options()
         if not shown:
             self.display = False
             return False
-        self.add_options([Option(name, id=name) for name in shown])
+        options = [Option(name, id=name) for name in shown]
+        if len(fitting) > len(shown):
+            options.append(Option(Text(f"… {len(fitting) - len(shown)} more: type to narrow", style="dim"),
+                                  disabled=True))
+        self.add_options(options)
         self.highlighted = 0
         self.display = True
         return True
+
+    def place_below(self, cursor, screen_size) -> None:
+        """Just under the cursor (above it near the bottom of the screen), inside the screen."""
+        height = min(len(self.matches), MAX_ROWS)
+        x = max(0, min(cursor.x, screen_size.width - WIDTH))
+        y = cursor.y + 1
+        if y + height > screen_size.height - 2:
+            y = max(0, cursor.y - height)
+        self.styles.offset = (x, y)
 
     def move(self, key: str) -> None:
         if key == "up":
