@@ -31,7 +31,6 @@ def percentile(values: list[float], q: float) -> float:
 async def one_run(presses: int) -> list[float]:
     from curriculum.progress import ProgressStore
     from tui.app import BlitzApp
-    from tui.kernels import real_kernel_factory
     from tui.options import AppOptions
     from tui.widgets.cell.cell import CodeCellView
 
@@ -47,7 +46,7 @@ async def one_run(presses: int) -> list[float]:
         self.call_after_refresh(lambda: painted.append(time.perf_counter()))  # and drawn
 
     CodeCellView.show_completions = timed
-    app = BlitzApp(AppOptions(), progress=ProgressStore(), kernel_factory=real_kernel_factory(AppOptions()))
+    app = BlitzApp(AppOptions(), progress=ProgressStore())  # the real sandboxed kernels
     times: list[tuple[float, float]] = []
     typing: list[float] = []
     try:

@@ -7,7 +7,6 @@ import time
 import pytest
 from conftest import settle
 
-from tui.kernels import real_kernel_factory
 from tui.options import AppOptions
 from tui.widgets.cell.completion import CallTip, CompletionList
 
@@ -22,7 +21,7 @@ async def wait_until(pilot, condition, timeout: float = 60.0) -> None:
 
 
 async def test_tab_completes_from_the_live_namespace_and_shift_tab_shows_the_signature(make_app):
-    app = make_app(kernel_factory=real_kernel_factory(AppOptions(timeout=60)))
+    app = make_app(options=AppOptions(timeout=60), kernel_factory=None)  # the real sandboxed kernel
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
         await pilot.pause()
@@ -64,7 +63,7 @@ async def test_tab_completes_from_the_live_namespace_and_shift_tab_shows_the_sig
 
 
 async def test_a_busy_kernel_means_no_list_and_no_wait(make_app):
-    app = make_app(kernel_factory=real_kernel_factory(AppOptions(timeout=60)))
+    app = make_app(options=AppOptions(timeout=60), kernel_factory=None)  # the real sandboxed kernel
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
         await pilot.pause()

@@ -130,6 +130,8 @@ class CellActions:
 
     # ----- scratch cells
     async def action_insert_scratch(self) -> None:
+        if self.session is None:
+            return
         view = self.current_view
         after = view.cell.id if view is not None else None
         saved = self.app.progress.add_scratch_cell(self.lesson.id, after)
@@ -147,7 +149,7 @@ class CellActions:
         if view is None or not view.scratch:
             self.notify("Only scratch cells can be deleted (b inserts one).")
             return
-        if view.cell.id == self._running_cell or view.cell.id in self._run_queue:
+        if self.session is not None and (view.cell.id == self.session.running or view.cell.id in self.session.queue):
             self.notify("This cell is running; stop it first (i i).", severity="warning")
             return
         ids = self.cell_ids_in_order()
