@@ -25,7 +25,7 @@ from curriculum.kernel.spare import SparePool
 from curriculum.kernel.watchdog import default_memory_bytes
 
 ESCALATE_AFTER_S = 2.0  # a cell that ignores SIGINT this long is killed and the kernel restarted
-ASK_TIMEOUT_S = 3.0  # a completion or signature later than this is of no use to the learner
+ASK_TIMEOUT_S = 5.0  # a completion or signature later than this is of no use to the learner
 
 
 @dataclass
