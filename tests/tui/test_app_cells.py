@@ -154,3 +154,19 @@ async def test_b_inserts_a_scratch_cell_below_that_is_saved_and_d_d_deletes_it(m
         await pilot.press("d", "d")  # a lesson cell is never deleted
         await pilot.pause()
         assert "tenfold" in screen.cell_ids_in_order()
+
+
+def test_every_new_cell_and_editor_key_is_in_the_keymap():
+    """The help screen, README and docs/tui.md all follow the keymap; each binding must be there."""
+    from curriculum.lesson import load_all
+    from tui.keymap import keymap
+    from tui.screens.cell_actions import CellActions
+    from tui.widgets.cell.editor import CellEditor
+
+    listed = set()
+    for _, keys, _ in keymap(load_all()):
+        for part in keys.replace(",", " / ").split(" / "):
+            listed.add(part.strip().split(" ")[0])
+    for binding in [*CellActions.CELL_BINDINGS, *CellEditor.BINDINGS]:
+        for key in binding.key.split(","):
+            assert key in listed, f"{key} ({binding.action}) is missing from the keymap"

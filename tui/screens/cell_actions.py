@@ -42,7 +42,7 @@ class CellActions:
     CELL_BINDINGS = [
         # Priority, so they work from inside the editor too (like ctrl+r).
         Binding("shift+enter", "run_and_advance", "Run, next", show=False, priority=True),
-        Binding("ctrl+j", "run_and_advance", "Run, next", priority=True,
+        Binding("ctrl+j", "run_and_advance", "Run, next", show=False, priority=True,
                 tooltip="Run the focused cell and move to the next one (shift+enter where the terminal tells it)"),
         Binding("A", "run_below", "Run below", show=False, tooltip="Run this cell and every cell below it"),
         Binding("z", "chord('z')", "Restart, run above", show=False, key_display="z z"),
