@@ -154,6 +154,9 @@ async def test_b_inserts_a_scratch_cell_below_that_is_saved_and_d_d_deletes_it(m
         await pilot.press("d", "d")  # a lesson cell is never deleted
         await pilot.pause()
         assert "tenfold" in screen.cell_ids_in_order()
+        app.reset_progress("tensors")  # resetting the lesson takes its scratch cells too
+        await pilot.pause()
+        assert screen.cell_ids_in_order() == ["make", "tenfold", "double"]
 
 
 def test_every_new_cell_and_editor_key_is_in_the_keymap():

@@ -160,6 +160,14 @@ class CellActions:
         view.remove()
         self.focus_cell(neighbour)
 
+    def reset_all_cells(self) -> None:
+        """After the store was reset: scratch cells it no longer has go, the lesson's cells go back."""
+        kept = {scratch.id for scratch in self.app.progress.scratch_cells(self.lesson.id)}
+        for view in self.cell_views:
+            if view.scratch and view.cell.id not in kept:
+                view.remove()
+        super().reset_all_cells()
+
     def scratch_views_after(self, cell_id: str | None, below: dict) -> list[CodeCellView]:
         """The chain of saved scratch cells that sit below `cell_id` (each names the one above it)."""
         views = []
