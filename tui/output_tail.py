@@ -6,7 +6,8 @@ dropped, so memory and redraw cost stay flat however much the cell prints.
 Output is read the way a terminal (and JupyterLab 4.3) reads it: each stream has a cursor that
 lives across writes, `\\r` moves it to the start of the line and what follows overwrites it, so a
 tqdm bar that ends one chunk with `\\r` and redraws in the next stays one updating line. SGR colour
-codes become styles; any other escape sequence is dropped.
+codes become styles. The kernel already filters output (`curriculum.terminal_text`: only SGR, `\\t`,
+`\\n` and `\\r` reach here); any other sequence that still comes is dropped.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from rich.style import Style
 TAIL_LINES = 200
 MAX_LINE_CHARS = 2000
 
-_TOKENS = re.compile(r"(\x1b\[[0-9;]*m|\r|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_])")
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
+_TOKENS = re.compile(r"(\x1b\[[0-9;:]*m|\r|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_])")
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,4 @@ class OutputPane(VerticalScroll, can_focus=False):
     def plain(self) -> str:
         snapshot = self.tail.snapshot()
         return "\n".join(line.text for line in snapshot.lines)
+
