@@ -173,3 +173,38 @@ def test_every_new_cell_and_editor_key_is_in_the_keymap():
     for binding in [*CellActions.CELL_BINDINGS, *CellEditor.BINDINGS]:
         for key in binding.key.split(","):
             assert key in listed, f"{key} ({binding.action}) is missing from the keymap"
+
+
+async def test_a_completion_list_takes_keys_and_clicks_while_typing_goes_on(make_app):
+    """The list itself, fed as the kernel's answer would feed it (the real kernel: test_app_completion)."""
+    from tui.widgets.cell.completion import CompletionList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lesson(app, pilot)
+        view = screen.cell_view("make")
+        editor = view.editor
+        editor.load_text("")
+        await pilot.press("enter", *"x.re")
+        view.show_completions(["real", "register_hook", "relu", "repeat"], 2)
+        listing = screen.query_one(CompletionList)
+        assert listing.display and listing.option_count == 4
+        await pilot.press("l")  # narrows to relu
+        assert [listing.get_option_at_index(i).id for i in range(listing.option_count)] == ["relu"]
+        await pilot.press("tab")
+        assert editor.text == "x.relu" and not listing.display
+        await pilot.press(*" + x.re")
+        view.show_completions(["real", "register_hook", "relu", "repeat"], 2)
+        await pilot.press("down", "down", "enter")
+        assert editor.text == "x.relu + x.relu"
+        await pilot.press(*" + x.re")
+        view.show_completions(["real", "register_hook", "relu", "repeat"], 2)
+        await pilot.pause()  # laid out at the cursor before the click
+        await pilot.click(CompletionList, offset=(2, 3))  # the fourth row
+        assert editor.text == "x.relu + x.relu + x.repeat" and app.focused is editor
+        await pilot.press(*" + x.re")
+        view.show_completions(["real", "register_hook"], 2)
+        await pilot.press("left")  # the cursor leaves the name: the list goes
+        assert not listing.display
+        await pilot.press("escape")
+        assert app.focused is view

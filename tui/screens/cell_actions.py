@@ -12,6 +12,7 @@ from textual.message import Message
 from curriculum.lesson import CodeCell
 from tui.messages import KernelChanged
 from tui.widgets.cell.cell import CodeCellView
+from tui.widgets.cell.completion import CompletionList
 from tui.widgets.cell.editor import CellEditor
 
 
@@ -201,6 +202,14 @@ class CellActions:
         reply = getattr(kernel, op)(code, row, column)
         if reply is not None:  # None: busy or not running; the learner simply gets no list
             self.post_message(KernelAnswer(op, cell_id, code, row, column, reply))
+
+    def on_option_list_option_selected(self, event) -> None:
+        """A click on a completion takes it, as tab or enter would."""
+        view = self.current_view
+        if isinstance(event.option_list, CompletionList) and view is not None and view.editor.completion_open:
+            event.stop()
+            view.take_completion(event.option.id)
+            view.editor.focus()
 
     def on_kernel_answer(self, message: KernelAnswer) -> None:
         views = self.query(f"#cell-{message.cell_id}")

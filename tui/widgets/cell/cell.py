@@ -130,6 +130,13 @@ class CodeCellView(Horizontal, can_focus=True):
         found = self.screen.query(CompletionList) if self.is_attached else None
         return found.first() if found else None
 
+    def take_completion(self, chosen: str | None) -> None:
+        completions = self._completions
+        typed = completions.typed if completions is not None else ""
+        self.close_completions()
+        if chosen is not None:
+            self.editor.replace_before_cursor(len(typed), chosen)
+
     def close_completions(self) -> None:
         if self._completions is not None:
             self._completions.close()
@@ -160,11 +167,7 @@ class CodeCellView(Horizontal, can_focus=True):
         elif completions is None or not self.editor.completion_open:
             return
         elif key in ("tab", "enter"):
-            chosen = completions.chosen
-            typed = completions.typed
-            self.close_completions()
-            if chosen is not None:
-                self.editor.replace_before_cursor(len(typed), chosen)
+            self.take_completion(completions.chosen)
         else:
             completions.move(key)
 
