@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "train": "curriculum.training.cli",
     "verify": "curriculum.verify",
     "progress": "curriculum.progress_cli",
+    "export": "curriculum.export",
 }
 
 

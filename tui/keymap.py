@@ -54,6 +54,7 @@ def keymap(lessons: Iterable) -> list[tuple[str, str, str]]:
         ("Outside the editor", "b", "insert a scratch cell below the focused cell (saved, never checked)"),
         ("Outside the editor", "d d", "delete the focused scratch cell"),
         ("Outside the editor", "v", "show or hide the variables (tensor inspector) of the focused cell"),
+        ("Outside the editor", "g", "draw the autograd graph (grad_fn → next_functions) of the cell's tensors"),
         ("Outside the editor", "?", "this help"),
         ("Outside the editor", "q", "quit"),
         ("Exercises", "ctrl+r", "run the exercise cell and check it"),

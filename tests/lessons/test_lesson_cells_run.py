@@ -45,6 +45,14 @@ def test_every_cell_runs_in_a_fresh_kernel(number, tmp_path):
         assert result.images and result.images[0].startswith(b"\x89PNG"), "the sample grid should come back as a picture"
         assert printed.count(" | ") == 7, "the eight labels are printed under the grid"
         assert (tmp_path / "cifar_net.pth").is_file()
+        printed, result = outputs["test-predictions"]
+        assert len(result.images) == 1, "the four test images come back as one picture"
+        truth, guesses = printed.splitlines()
+        assert truth.startswith("GroundTruth:") and guesses.startswith("Predicted:")
+        classes = outputs["datasets"][0].splitlines()[-1]
+        for line in (truth, guesses):
+            names = line.split(":", 1)[1].split()
+            assert len(names) == 4 and all(f"'{name}'" in classes for name in names), line
         accuracy_line, _ = outputs["accuracy"]
         assert "accuracy on" in accuracy_line
     if number == 5:

@@ -40,6 +40,7 @@ class LessonScreen(CellActions, ExerciseActions, Screen):
         Binding("0", "chord('0')", "Restart", key_display="0 0"),
         Binding("a", "run_above", "Run above", show=False, tooltip="Run every cell above this one, then this one"),
         Binding("v", "toggle_inspector", "Variables", show=False),
+        Binding("g", "grad_graph", "Autograd graph", show=False),
         Binding("T", "train_this", "Train this", tooltip="Open the training screen with this lesson's settings"),
         *CellActions.CELL_BINDINGS,
         *ExerciseActions.EXERCISE_BINDINGS,
@@ -152,6 +153,11 @@ class LessonScreen(CellActions, ExerciseActions, Screen):
         view = self.current_view
         if view is not None:
             view.toggle_inspector()
+
+    def action_grad_graph(self) -> None:
+        view = self.current_view
+        if view is not None and not view.toggle_grad_graph():
+            self.notify("No tensor from this cell's last run has a grad_fn, so there is no graph to draw.", timeout=4)
 
     @on(TextArea.Changed)
     def _edited(self, event: TextArea.Changed) -> None:
