@@ -141,6 +141,13 @@ def _kernel_main(config: dict) -> None:
         if op == "shutdown":
             channel.flush()
             return
+        if op in ("complete", "inspect"):
+            try:
+                reply = _answer(op, message, runner.namespace)
+            except Exception as error:  # a malformed request must not end the kernel
+                reply = {"t": op, "id": message.get("id"), "error": f"{type(error).__name__}: {error}"}
+            channel.send(reply)
+            continue
         capture.ensure()
         try:
             result = _dispatch(op, message, runner, channel, capture, libc_flush)
@@ -166,6 +173,16 @@ def _dispatch(op, message, runner, channel, capture, libc_flush) -> dict:
             capture.sync()
             channel.sink = None
     return {"t": "error", "message": f"unknown op {op!r}"}
+
+
+def _answer(op: str, message: dict, namespace: dict) -> dict:
+    """Completion and signatures: no output, no change to the namespace or the execution count."""
+    from curriculum.kernel import completion
+
+    ask = completion.complete if op == "complete" else completion.inspect
+    reply = ask(message["code"], message["row"], message["column"], namespace)
+    reply["id"] = message.get("id")
+    return reply
 
 
 def _libc_fflush():

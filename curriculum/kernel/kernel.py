@@ -6,6 +6,7 @@ Thread model: `execute`/`check`/`restart` block and belong in a worker thread; `
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import signal
@@ -25,6 +26,7 @@ from curriculum.kernel.watchdog import default_memory_bytes
 from curriculum.terminal_text import text_only_output, visible_text
 
 ESCALATE_AFTER_S = 2.0  # a cell that ignores SIGINT this long is killed and the kernel restarted
+ASK_TIMEOUT_S = 5.0  # a completion or signature later than this is of no use to the learner
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Kernel:
         self._interrupt_at: float | None = None
         self._lock = threading.Lock()  # guards the fields above
         self._exec_lock = threading.Lock()  # one cell, check or (re)start at a time
+        self._ask_ids = itertools.count(1)
 
     # ---- what the app reads
     @property
@@ -185,6 +188,44 @@ class Kernel:
         if reply.get("t") == "check":
             return CheckResult(bool(reply.get("passed")), visible_text(reply.get("message", "")))
         return CheckResult(False, reply.get("message") or "The check could not run.")
+
+    # ---- completion and signatures: never wait behind a running cell
+    def complete(self, code: str, row: int, column: int, timeout: float = ASK_TIMEOUT_S) -> dict | None:
+        """{"matches": [names], "replaced": n} for the cursor at (row, column), 0-based; None when the
+        kernel is busy, not running or too slow: the learner gets no list rather than a wait."""
+        return self._ask({"op": "complete", "code": code, "row": row, "column": column}, timeout)
+
+    def inspect(self, code: str, row: int, column: int, timeout: float = ASK_TIMEOUT_S) -> dict | None:
+        """{"signature": text, "doc": first docstring lines} for the call under the cursor, or None."""
+        return self._ask({"op": "inspect", "code": code, "row": row, "column": column}, timeout)
+
+    def _ask(self, request: dict, timeout: float) -> dict | None:
+        if not self._exec_lock.acquire(blocking=False):
+            return None  # a cell or a restart holds the kernel
+        try:
+            process = self._process
+            if process is None or not process.alive:
+                return None
+            request = dict(request, id=next(self._ask_ids))
+            try:
+                process.send(request)
+            except OSError:
+                return None
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    event = process.events.get(timeout=left)
+                except queue.Empty:
+                    break
+                if event.get("t") == request["op"]:
+                    if event.get("id") == request["id"]:
+                        return event
+                    continue  # the answer to an earlier request that timed out
+                process.events.put(event)  # an exit or a kill: the next cell must see it
+                return None
+            return None
+        finally:
+            self._exec_lock.release()
 
     def _run(self, request: dict, on_output, timeout: float | None) -> dict:
         """Send one request and wait for its reply, handling timeout, interrupt escalation and death."""
