@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "train": "curriculum.training.cli",
     "verify": "curriculum.verify",
     "progress": "curriculum.progress_cli",
+    "serve": "tui.serve.cli",
 }
 
 
