@@ -15,6 +15,7 @@ from tui.commands import lesson_commands
 from tui.kernels import KernelFactory, real_kernel_factory
 from tui.messages import ProgressChanged
 from tui.options import AppOptions
+from tui.readable_colours import ReadableText
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
@@ -60,6 +61,13 @@ class BlitzApp(App):
         self._save_timer = None
         self._save_problem: str | None = None  # told once, not on every keystroke
         self._kernels_stopped = False
+        self._readable_text = ReadableText.for_app(self.console.color_system, self.no_color)
+
+    def get_line_filters(self):
+        # After Textual's own (NO_COLOR's greys), so it judges the colours the terminal will really show;
+        # headless runs (tests, snapshots) draw in full colour and show nothing to a terminal.
+        readable = self._readable_text.enabled and not self.is_headless
+        return [*super().get_line_filters(), *([self._readable_text] if readable else [])]
 
     # ----- start and stop -----------------------------------------------------------------
     def on_mount(self) -> None:
