@@ -23,6 +23,7 @@ from tui.session import LessonSession
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
+    from tui.training.widgets.prebuilt_plot import PlotBuilder
 
 LESSON_NAMES = {1: "Tensors", 2: "Autograd", 3: "Neural networks", 4: "Training a classifier", 5: "Data parallelism"}
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
@@ -62,12 +63,22 @@ class BlitzApp(App):
         self._save_problem: str | None = None  # told once, not on every keystroke
         self._kernels_stopped = False
         self._readable_text = ReadableText.for_app(self.console.color_system, self.no_color)
+        self._plot_builder: PlotBuilder | None = None
 
     def get_line_filters(self):
         # After Textual's own (NO_COLOR's greys), so it judges the colours the terminal will really show;
         # headless runs (tests, snapshots) draw in full colour and show nothing to a terminal.
         readable = self._readable_text.enabled and not self.is_headless
         return [*super().get_line_filters(), *([self._readable_text] if readable else [])]
+
+    @property
+    def plot_builder(self) -> PlotBuilder:
+        """The app's plot-building thread and worker process, made when a plot first needs one."""
+        if self._plot_builder is None:
+            from tui.training.widgets.prebuilt_plot import PlotBuilder
+
+            self._plot_builder = PlotBuilder()
+        return self._plot_builder
 
     # ----- start and stop -----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -108,6 +119,8 @@ class BlitzApp(App):
     def on_unmount(self) -> None:
         self.save_now()
         self.shutdown_kernels()
+        if self._plot_builder is not None:
+            self._plot_builder.close()
 
     def shutdown_kernels(self) -> None:
         """Stop every lesson's kernel at once; no process may outlive the app."""

@@ -74,18 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     return run(parser.parse_args(argv))
 
 
-class _Stop:
-    """SIGINT/SIGTERM: ask the trainer to stop after its current step, or abort loading before it exists."""
-
-    def __init__(self):
-        self.trainer = None
-
-    def __call__(self, signum, frame) -> None:
-        if self.trainer is None:
-            raise KeyboardInterrupt
-        self.trainer.request_stop()
-
-
 def run(args: argparse.Namespace) -> int:
     from curriculum.training.launch import distributed_entry
 
@@ -101,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
         sink = ConsoleSink(sys.stdout)
     emitter = Emitter([sink])
-    stop = _Stop()
+    from curriculum.training.session import StopRequest
+
+    stop = StopRequest()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     monitor = metrics = None
     try:

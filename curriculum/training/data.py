@@ -1,4 +1,4 @@
-"""Training data: where it comes from, decoding it once, and the folder lesson 4 reads.
+"""Training data: where it comes from and decoding it once (lesson 4's folder: `lesson_data`).
 
 Sources (`--data`): `cifar10` (downloaded into the cache), a folder (a torchvision CIFAR-10 root or
 an ImageFolder tree train/<class>/, test/<class>/; a .zip of one works too), `synthetic` or
@@ -22,7 +22,7 @@ from curriculum.training import sources
 from curriculum.training.sources import DataError
 from curriculum.training.synthetic import CIFAR10_CLASSES, DEFAULT_TRAIN, make_synthetic
 
-__all__ = ["DataError", "Dataset", "load_dataset", "lesson_data_root", "describe_sources"]
+__all__ = ["DataError", "Dataset", "load_dataset"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "cifar10-sample.zip"
@@ -180,5 +180,3 @@ def find_sample() -> Path | None:
             return candidate
     return None
 
-
-from curriculum.training.lesson_data import describe_sources, lesson_data_root  # noqa: E402  (uses the above)

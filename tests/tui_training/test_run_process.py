@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 
-from tui.training.run_process import TrainerProcess
+from curriculum.training.client.run_process import TrainerProcess
 
 from training_helpers import fake_trainer
 
