@@ -92,7 +92,7 @@ class BlitzApp(App):
         self.call_after_refresh(gc.freeze)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
-        elif self.options.open_training:
+        elif self.options.open_training or self.options.attach_run:
             self.action_training()
         self._check_size()
 
@@ -112,9 +112,11 @@ class BlitzApp(App):
             self.pop_screen()
 
     async def action_quit(self) -> None:
+        from tui.training_entry import live_run_notice
+
         self.save_now()
         self.shutdown_kernels()
-        self.exit()
+        self.exit(message=live_run_notice(self))
 
     def on_unmount(self) -> None:
         self.save_now()

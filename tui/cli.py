@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "verify": "curriculum.verify",
     "progress": "curriculum.progress_cli",
     "serve": "tui.serve.cli",
+    "runs": "curriculum.training.runs_cli",
 }
 
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
     app.add_argument("--memory-mb", type=at_least(1), metavar="MB", help="memory cap per kernel")
     app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
+    app.add_argument("--attach-run", metavar="FOLDER", help=argparse.SUPPRESS)  # `blitz-tui runs attach ID`
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in SUBCOMMANDS.items():
         try:

@@ -18,9 +18,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
+from curriculum.training import detached as detached_runs
+from curriculum.training.client.run_process import TrainerProcess
 from curriculum.training.client.run_session import CommandBuilder, RunSession
+from curriculum.training.detached import DetachedTrainer, list_runs
 from curriculum.training.client.run_state import TrainingRun
-from curriculum.training.client.runs import CSV_FILE, export_csv, list_runs, load_run
+from curriculum.training.client.runs import CSV_FILE, export_csv, load_run
 from tui.training.messages import MetricsTick, TrainerExited
 from tui.training.widgets.accuracy import AccuracyPanel
 from tui.training.widgets.class_panel import ClassPanel
@@ -52,11 +55,16 @@ class TrainingScreen(Screen):
     ]
 
     def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
+                 detached: bool = False, attach: Path | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.defaults = dict(defaults or {})
+        # The app's runs are detached (they outlive it); a screen made without `detached` pipes its trainer.
+        self.detached = detached
+        self._attach_to = attach
         self.session = RunSession(on_change=lambda: self.post_message(MetricsTick()),
-                                  on_exit=self._exit_from_thread, trainer=trainer)
+                                  on_exit=self._exit_from_thread, trainer=trainer,
+                                  process_class=DetachedTrainer if detached else TrainerProcess)
         self._replayed: TrainingRun | None = None
         self.x_axis = "step"
         self.class_mode = "bars"
@@ -92,6 +100,24 @@ class TrainingScreen(Screen):
         self.set_interval(1 / self.REDRAW_HZ, self._tick)
         self._refresh_setup_side()
         self._redraw()
+        if self.detached:
+            self._reattach()
+
+    def _reattach(self) -> None:
+        """Watch the run asked for, or else the newest live one: its history first, then as it goes."""
+        folder = self._attach_to
+        if folder is None:
+            live = detached_runs.live_folders()
+            folder = live[0] if live else None
+        if folder is None or detached_runs.read_state(folder) is None:
+            if self._attach_to is not None:
+                self.notify(f"{self._attach_to} is not a detached run", severity="error")
+            return
+        state = detached_runs.read_state(folder) or {}
+        self.session.attach(folder, started_at=str(state.get("started") or ""))
+        self.query_one(ConfigForm).set_locked(True)
+        self._show_live()
+        self.notify(f"Watching run {folder.name}", timeout=5)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
