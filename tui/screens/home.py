@@ -52,7 +52,9 @@ class HomeScreen(Screen):
             where = f", epoch {epoch:.2f}" if epoch is not None else ""
             more = f" (and {len(live) - 1} more)" if len(live) > 1 else ""
             line = f"[b]●[/b] Training run {live[0].name} is running{where}{more}: [b]t[/b] shows it."
-        self.query_one("#home-live", Static).update(line)
+        live_line = self.query_one("#home-live", Static)
+        live_line.update(line)
+        live_line.display = bool(line)
 
     def on_screen_resume(self) -> None:
         self.refresh_marks()
