@@ -62,6 +62,7 @@ class BlitzApp(App):
         self._save_timer = None
         self._save_problem: str | None = None  # told once, not on every keystroke
         self._kernels_stopped = False
+        self.exit_notice: str | None = None
         self._readable_text = ReadableText.for_app(self.console.color_system, self.no_color)
         self._plot_builder: PlotBuilder | None = None
 
@@ -116,7 +117,8 @@ class BlitzApp(App):
 
         self.save_now()
         self.shutdown_kernels()
-        self.exit(message=live_run_notice(self))
+        self.exit_notice = live_run_notice(self)  # printed by run_app once the terminal is back
+        self.exit()
 
     def on_unmount(self) -> None:
         self.save_now()

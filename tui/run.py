@@ -23,6 +23,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     try:
         app.run()
+        if app.exit_notice:
+            print(app.exit_notice)  # plain, one line: a copied command stays whole
     except KeyboardInterrupt:
         pass
     finally:

@@ -37,6 +37,4 @@ def live_run_notice(app: BlitzApp) -> str | None:
     session = app.get_screen(SCREEN_NAME).session
     if not (session.running and session.folder is not None):
         return None
-    name = session.folder.name
-    return (f"Training run {name} keeps going; `blitz-tui runs attach {name}` (or t in blitz-tui) "
-            f"brings it back, `blitz-tui runs stop {name}` stops it.")
+    return f"Training keeps going in the background; come back with: blitz-tui runs attach {session.folder.name}"
