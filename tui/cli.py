@@ -73,7 +73,8 @@ def _wants_training_screen(args: argparse.Namespace) -> bool:
     """
     if args.command != "train":
         return False
-    headless = args.headless or args.json or args.out or args.resume or args.data_parallel or args.nnodes > 1
+    headless = (args.headless or args.json or args.out or args.resume or args.detach or args.data_parallel
+                or args.nnodes > 1)
     return not headless and sys.stdin.isatty() and sys.stdout.isatty()
 
 

@@ -17,7 +17,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,7 +63,9 @@ class RunView:
 
 
 def launch(argv: Sequence[str], folder: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start `argv` detached in `folder` and record it; the caller may `wait()` on the result to reap it."""
+    """Start `argv` detached in `folder` and record it; the caller may `wait()` on the result to reap it.
+    A resumed run keeps its folder, its events file (appended to) and its first start time."""
+    earlier = read_state(folder) or {}
     folder.mkdir(parents=True, exist_ok=True)
     environment = dict(os.environ if env is None else env, PYTHONUNBUFFERED="1")
     with open(folder / EVENTS_FILE, "ab") as events, open(folder / STDERR_FILE, "ab") as errors:
@@ -74,9 +75,28 @@ def launch(argv: Sequence[str], folder: Path, env: dict[str, str] | None = None)
         pid_started = psutil.Process(process.pid).create_time()
     except psutil.Error:
         pid_started = None  # already gone: readers will call it failed, with its stderr
-    _write_state(folder, {"pid": process.pid, "pid_started": pid_started, "command": list(argv),
-                          "started": datetime.now().isoformat(timespec="seconds"), "status": LIVE})
+    started = earlier.get("started") or datetime.now().isoformat(timespec="seconds")
+    write_state(folder, {"pid": process.pid, "pid_started": pid_started, "command": list(argv),
+                          "started": started, "status": LIVE, "resumes": earlier.get("resumes", -1) + 1})
     return process
+
+
+def has_checkpoint(folder: Path) -> bool:
+    """Can `--resume` continue this run? (The trainer keeps its checkpoints in `checkpoints/`.)"""
+    return any((folder / "checkpoints").glob("*.pt"))
+
+
+def run_from_cli(args, flags: Sequence[str]) -> int:
+    """`blitz-tui train --detach ...`: start the trainer in the background and say how to follow it."""
+    from curriculum.training.client.run_process import trainer_command
+    from curriculum.training.client.runs import new_run_dir
+
+    folder = Path(args.out or args.resume or new_run_dir({"preset": args.preset, "data": args.data}))
+    out = [] if args.out else ["--out", str(folder)]
+    launch(trainer_command([*flags, *out]), folder)
+    print(f"started run {folder.name} in the background")
+    print(f"watch it: blitz-tui runs attach {folder.name}    stop it: blitz-tui runs stop {folder.name}")
+    return 0
 
 
 def read_state(folder: Path) -> dict[str, Any] | None:
@@ -152,7 +172,7 @@ def view(folder: Path) -> RunView | None:
         test_acc = run.test_acc()
         data = str((run.config or {}).get("data") or run.dataset.get("kind") or "")
         if status != LIVE:
-            _write_state(folder, {**state, "status": status, "reason": reason, "epoch": epoch,
+            write_state(folder, {**state, "status": status, "reason": reason, "epoch": epoch,
                                   "test_acc": test_acc, "data": data})
     return RunView(id=folder.name, folder=folder, status=status, pid=state.get("pid"),
                    started=str(state.get("started") or ""), epoch=epoch, test_acc=test_acc, data=data,
@@ -229,16 +249,16 @@ def stop(folder: Path, grace_s: float = 30.0) -> str:
     if state is None:
         raise FileNotFoundError(f"{folder} is not a detached run")
     if trainer_alive(state):
-        _write_state(folder, {**state, "stop_requested": True})
+        write_state(folder, {**state, "stop_requested": True})
         for sig, wait_s in ((signal.SIGINT, grace_s), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
-            _signal_group(int(state["pid"]), sig)
+            signal_group(int(state["pid"]), sig)
             if _wait_gone(state, wait_s):
                 break
     found = view(folder)
     return found.status if found else "failed"
 
 
-def _signal_group(pid: int, sig: signal.Signals) -> None:
+def signal_group(pid: int, sig: signal.Signals) -> None:
     try:
         os.killpg(pid, sig)  # it leads its own session, so its pid is its group's id
     except (ProcessLookupError, PermissionError):
@@ -254,7 +274,7 @@ def _wait_gone(state: dict[str, Any], timeout: float) -> bool:
     return not trainer_alive(state)
 
 
-def _write_state(folder: Path, state: dict[str, Any]) -> None:
+def write_state(folder: Path, state: dict[str, Any]) -> None:
     write_atomic(folder / STATE_FILE, json.dumps(state, indent=2))
 
 
@@ -283,84 +303,3 @@ class EventFollower:
             if isinstance(event, dict) and "type" in event:
                 events.append(event)
         return events
-
-
-class DetachedTrainer:
-    """A detached run seen through the interface of `TrainerProcess`: events and the exit come back through
-    callbacks, from a follower thread that reads new lines and checks the pid a few times a second."""
-
-    outlives_the_app = True  # leaving the screen or the app leaves it running
-    records_itself = True  # its events are already in the run folder
-
-    POLL_S = 0.25
-
-    def __init__(self, argv: Sequence[str] | None, on_event, on_exit, *, cwd: Path, env=None) -> None:
-        self.argv = list(argv or [])
-        self.folder = Path(cwd)
-        self._on_event = on_event
-        self._on_exit = on_exit
-        self._env = env
-        self._popen: subprocess.Popen | None = None
-        self._closed = threading.Event()
-        self.stop_requested = False
-        self.returncode: int | None = None
-        self.finished = threading.Event()
-
-    @property
-    def pid(self) -> int | None:
-        state = read_state(self.folder)
-        return int(state["pid"]) if state and state.get("pid") else None
-
-    @property
-    def running(self) -> bool:
-        return self.returncode is None and not self.finished.is_set()
-
-    def start(self) -> None:
-        self._popen = launch(self.argv, self.folder, self._env)
-        self._follow()
-
-    def attach(self) -> None:
-        """Follow a run some other process started: its history, then what it writes next."""
-        self._follow()
-
-    def _follow(self) -> None:
-        threading.Thread(target=self._run_follower, name=f"follow-{self.folder.name}", daemon=True).start()
-
-    def _run_follower(self) -> None:
-        follower = EventFollower(self.folder)
-        try:
-            while not self._closed.is_set():
-                for event in follower.read_new():
-                    self._on_event(event)
-                state = read_state(self.folder) or {}
-                gone = (self._popen.poll() is not None) if self._popen is not None else not trainer_alive(state)
-                if gone:
-                    for event in follower.read_new():  # what it wrote just before it went
-                        self._on_event(event)
-                    self.returncode = self._popen.returncode if self._popen is not None else -1
-                    self._on_exit(self.returncode, stderr_tail(self.folder))
-                    return
-                self._closed.wait(self.POLL_S)
-        finally:
-            self.finished.set()
-
-    def close(self) -> None:
-        """Stop following (the trainer goes on)."""
-        self._closed.set()
-
-    def interrupt(self) -> None:
-        self.stop_requested = True
-        state = read_state(self.folder)
-        if state and trainer_alive(state):
-            _write_state(self.folder, {**state, "stop_requested": True})
-            _signal_group(int(state["pid"]), signal.SIGINT)
-
-    def stop(self, grace_s: float = 30.0, term_s: float = 5.0) -> int | None:
-        self.stop_requested = True
-        stop(self.folder, grace_s)
-        self.finished.wait(timeout=term_s)
-        return self.returncode
-
-    def last_stderr_line(self) -> str:
-        tail = stderr_tail(self.folder, 1)
-        return tail

@@ -21,7 +21,8 @@ from textual.widgets import ContentSwitcher, Footer, Input
 from curriculum.training import detached as detached_runs
 from curriculum.training.client.run_process import TrainerProcess
 from curriculum.training.client.run_session import CommandBuilder, RunSession
-from curriculum.training.detached import DetachedTrainer, list_runs
+from curriculum.training.detached import list_runs
+from curriculum.training.detached_trainer import DetachedTrainer
 from curriculum.training.client.run_state import TrainingRun
 from curriculum.training.client.runs import CSV_FILE, export_csv, load_run
 from tui.training.messages import MetricsTick, TrainerExited
@@ -52,6 +53,7 @@ class TrainingScreen(Screen):
         Binding("p", "past_runs", "Runs"),
         Binding("e", "export", "CSV"),
         Binding("escape", "leave", "Back"),
+        Binding("r", "resume", "Resume", show=False),  # offered on the status line when it applies
     ]
 
     def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
@@ -246,7 +248,26 @@ class TrainingScreen(Screen):
             line.append("  synthetic data", style="yellow")
         if run.status == "ready":
             line.append("  s: start   Tab: edit the configuration", style="dim")
+        if self._resumable():
+            line.append("  r: resume from its checkpoint", style="bold")
         self.query_one("#status-line", QuietStatic).show(line)
+
+    def _resumable(self) -> bool:
+        folder = self.session.folder
+        return (self.detached and self._replayed is None and folder is not None and not self.session.running
+                and self.session.run.status in ("stopped", "failed") and detached_runs.has_checkpoint(folder))
+
+    def action_resume(self) -> None:
+        """Continue the stopped or failed run from its last checkpoint, in its own folder: still one run."""
+        if not self._resumable():
+            self.notify("r resumes a stopped or failed run that saved a checkpoint; this one cannot be.")
+            return
+        self.session.resume(self.session.folder)
+        if self.session.run.is_over:
+            self._settle()
+            return
+        self.query_one(ConfigForm).set_locked(True)
+        self._show_live()
 
     # --- keys ---------------------------------------------------------------------------
 

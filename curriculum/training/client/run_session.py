@@ -130,6 +130,22 @@ class RunSession:
         if self.folder is not None:
             write_summary(self.folder, self.run, self.started_at, self.requested)
 
+    def resume(self, folder: Path) -> None:
+        """Continue a stopped or failed run from its last checkpoint in its own folder (`--resume`), so the
+        runs list still shows one run. Its history is replayed from the folder, then its new events follow."""
+        self.folder = folder
+        self.run = TrainingRun(status="starting")
+        self._inbox.clear()
+        self._recorder = None if getattr(self._process_class, "records_itself", False) else RunRecorder(folder)
+        argv = self._trainer(["--resume", str(folder), "--out", str(folder)])
+        self._process = self._process_class(argv, on_event=self._event_from_thread, on_exit=self._on_exit, cwd=folder)
+        try:
+            self._process.start()
+        except OSError as error:
+            self._process = None
+            self.run.status, self.run.reason = "failed", f"could not resume the trainer: {error}"
+            self.settle()
+
     def attach(self, folder: Path, started_at: str = "") -> None:
         """Watch a run another app (or `blitz-tui train --detach`) started: its history, then its new events."""
         self.folder = folder
