@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from tui.app import BlitzApp
+from textual.app import App
 
 SCREEN_NAME = "training"
 
 
-def open_training(app: BlitzApp, defaults: dict | None = None) -> None:
+def open_training(app: App, defaults: dict | None = None) -> None:
     """Show the one training screen; lesson settings apply when it is first made, CLI flags win."""
     if app.is_screen_installed(SCREEN_NAME):
         if defaults:
@@ -30,7 +28,7 @@ def open_training(app: BlitzApp, defaults: dict | None = None) -> None:
     app.show_screen(screen)
 
 
-def live_run_notice(app: BlitzApp) -> str | None:
+def live_run_notice(app: App) -> str | None:
     """The line printed as the app quits while a detached run goes on: it keeps going, and how to come back."""
     if not app.is_screen_installed(SCREEN_NAME):
         return None
