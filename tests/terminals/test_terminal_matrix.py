@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from curriculum.lesson import Lesson, load_all
+from curriculum.training.client.form import FIELDS  # the training form's rows
 from tests.terminals.screen_cells import colour_codes, contrast, is_grey, parse
 from tests.terminals.tmux_pane import TmuxPane
 
@@ -90,7 +91,5 @@ def test_home_lesson_and_training_screen_fit_and_read(pane, private_home, termin
     pane.keys("Escape")
     pane.wait_for(rf"{first.number}\s+{re.escape(first.title)}", timeout=30)
     pane.keys("t")
-    from tui.training.config import FIELDS  # the form's rows: its first and last must both be on screen
-
     pane.wait_for(*literal("Run configuration", FIELDS[0].label, FIELDS[-1].label, "Recent runs", "q Quit"), timeout=60)
     judge(pane.screen(colours=True), f"{terminal} training", depths, grey_only)
