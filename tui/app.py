@@ -1,12 +1,11 @@
 """The blitz-tui app: lessons, their kernels, the learner's progress, and the screens.
 
-The app owns the services that live as long as it does (the spare kernel, the progress store) and
-closes them when it ends; screens reach them through `self.app`.
+The app owns the services that live as long as it does (the spare kernel, runtime tuning, the plot
+builder, the progress store) and closes them when it ends; screens reach them through `self.app`.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -15,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from curriculum.kernel.spare import SparePool
-from curriculum.lesson import BrokenLesson, Lesson, load_all
+from curriculum.lesson import LESSONS_ENV, BrokenLesson, Lesson, lessons_dir, load_all
 from curriculum.lesson_session import KernelFactory, LessonSession
 from tui.commands import lesson_commands
 from tui.kernels import real_kernel_factory
@@ -26,6 +25,7 @@ from tui.readable_colours import ReadableText
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.tuning import RuntimeTuning
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
@@ -55,6 +55,8 @@ class BlitzApp(App):
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
+        if lessons is None and not lessons_dir().is_dir():
+            raise ValueError(f"the lessons folder {lessons_dir()} does not exist (check {LESSONS_ENV})")
         self.lessons = load_all() if lessons is None else sorted(lessons, key=lambda lesson: lesson.number)
         for number in lesson_keys(lesson.number for lesson in self.lessons):
             self.bind(str(number), f"open_lesson({number})", description=f"Lesson {number}", show=False)
@@ -65,6 +67,7 @@ class BlitzApp(App):
         self.progress = progress
         # The one spare kernel all lessons share (each kernel holds ~500 MB once torch is in).
         self.spares = SparePool()
+        self.tuning = RuntimeTuning()
         self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
@@ -96,9 +99,8 @@ class BlitzApp(App):
         notice = getattr(self.progress, "notice", None)
         if notice:
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
-        # Start-up objects live as long as the app: keep them out of full collections, whose
-        # pauses (40-80 ms every few seconds) otherwise show up as late key presses.
-        self.call_after_refresh(gc.freeze)
+        self.tuning.apply()
+        self.call_after_refresh(self.tuning.freeze_startup_objects)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
         elif self.options.open_training or self.options.attach_run:
@@ -133,6 +135,7 @@ class BlitzApp(App):
         self.shutdown_kernels()
         if self._plot_builder is not None:
             self._plot_builder.close()
+        self.tuning.restore()
 
     def shutdown_kernels(self) -> None:
         """Stop every lesson's kernel and the spare at once; no process may outlive the app."""

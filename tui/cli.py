@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from curriculum.cli_args import at_least, seconds
+from curriculum.lesson import lesson_numbers
 
 # name -> module that defines it; order is the order `--help` lists them in.
 SUBCOMMANDS = {
@@ -31,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learn PyTorch's 60-minute blitz in the terminal.",
     )
     app = parser.add_argument_group("app options (when no subcommand is given)")
-    app.add_argument("--lesson", type=int, choices=range(1, 6), metavar="N", help="open lesson N (1-5) at start")
+    numbers = lesson_numbers()  # the lesson files are the list ($BLITZ_TUI_LESSONS moves them)
+    app.add_argument("--lesson", type=int, choices=numbers, metavar="N",
+                     help=f"open lesson N ({', '.join(map(str, numbers))}) at start")
     app.add_argument("--data", metavar="SRC", help="training screen default data source: cifar10, synthetic or a folder")
     app.add_argument("--epochs", type=at_least(1), metavar="N", help="training screen default epochs")
     app.add_argument("--device", metavar="D", help="training screen default device: auto, cpu, cuda or cuda:N")

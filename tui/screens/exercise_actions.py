@@ -104,11 +104,7 @@ class ExerciseActions:
         def reset(answer: bool | None) -> None:
             if not answer:
                 return
-            if view.cell.exercise is not None:
-                self.app.progress.reset_exercise(self.lesson.id, view.cell.exercise.id)
-            else:
-                self.app.progress.reset_cell(self.lesson.id, view.cell.id)
-            view.reset(view.cell.source)
+            view.reset(self.session.reset_cell(view.cell.id))
             self.app.schedule_save(now=True)
             self.post_progress()
             view.focus()
