@@ -109,3 +109,19 @@ def test_the_follower_reads_only_what_was_appended(tmp_path):
         handle.write('ep": 3}\n' + json.dumps({"type": "eval", "t": 2}) + "\n")
     assert [e["type"] for e in follower.read_new()] == ["progress", "eval"]
     assert follower.offset > offset and follower.read_new() == []
+
+
+def test_a_resumed_run_is_one_timeline():
+    """Two trainer processes in one events file: the second part's clock continues the first's, and its end,
+    not the first part's, says how the run stands."""
+    from curriculum.training.client.run_state import TrainingRun
+
+    run = TrainingRun()
+    first = [{"type": "start", "t": 0.0}, {"type": "progress", "t": 10.0, "step": 100, "epoch": 0.5, "loss": 2.0},
+             {"type": "end", "t": 12.0, "status": "stopped", "test_acc": 0.3, "train_s": 12.0}]
+    second = [{"type": "start", "t": 0.0, "resumed_from": "/runs/x"},
+              {"type": "progress", "t": 3.0, "step": 160, "epoch": 0.8, "loss": 1.5}]
+    for event in first + second:
+        run.apply(event)
+    assert run.status == "running" and run.final is None
+    assert [p.t for p in run.losses] == [10.0, 15.0] and run.train_seconds() == 15.0

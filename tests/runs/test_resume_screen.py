@@ -11,7 +11,7 @@ from textual.app import App
 from curriculum.paths import runs_dir
 from curriculum.training import detached
 from tests.runs.test_detached import wait_until
-from tests.runs.trainers import looping_trainer
+from tests.runs.trainers import hanging_trainer, looping_trainer
 from tui.training import TrainingScreen
 from tui.training.widgets.prebuilt_plot import PlotBuilder
 
@@ -71,3 +71,21 @@ async def test_attach_shows_a_stopped_run_and_r_resumes_it_as_the_same_run(stopp
         await pilot.press("s")  # and it stops again, with the history of both parts
         await settle(pilot, lambda: screen.run.status == "stopped")
     assert detached.view(stopped_run).status == "stopped"
+
+
+async def test_a_watched_trainer_killed_with_9_shows_failed_with_its_last_words(private_home):
+    folder = runs_dir() / "20260101-130000-fast-synthetic"
+    victim = detached.launch(hanging_trainer(), folder)
+    wait_until(lambda: detached.latest_epoch(folder) is not None)
+    screen = TrainingScreen(detached=True)  # no run named: it watches the newest live one
+    app = Host(screen)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, lambda: screen.run.status == "running" and screen.session.folder == folder)
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait()
+            await settle(pilot, lambda: screen.run.status == "failed", limit_s=10)
+            assert "epoch 1 under way" in screen.run.reason
+    finally:
+        if victim.poll() is None:
+            victim.kill()
