@@ -73,3 +73,17 @@ def test_no_runs_yet(private_home):
     result = blitz()
     assert result.returncode == 0 and "no training runs yet" in result.stdout
     assert blitz("--json").stdout == ""
+
+
+def test_train_detach_runs_the_real_trainer_in_the_background(private_home):
+    """`blitz-tui train --detach` returns at once; the run then finishes on its own and says so."""
+    started = subprocess.run([sys.executable, "-m", "tui", "train", "--detach", "--data", "synthetic:256",
+                              "--preset", "fast", "--epochs", "1", "--device", "cpu"],
+                             capture_output=True, text=True, timeout=60)
+    assert started.returncode == 0, started.stderr
+    run_id = started.stdout.split()[2]
+    assert f"blitz-tui runs attach {run_id}" in started.stdout
+    record = wait_until(lambda: (r := records().get(run_id)) and r["status"] != "running" and r, limit_s=240)
+    assert record["status"] == "finished", record
+    assert record["test_acc"] is not None and record["epoch"] > 0
+    assert detached.read_state(runs_dir() / run_id)["command"][-2:] == ["--out", str(runs_dir() / run_id)]
