@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tui.training.widgets.prebuilt_plot import PlotBuilder
 
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
+SAVE_RETRY = 5.0  # seconds between tries while saving fails (a full disk, a read-only file)
 
 
 class BlitzApp(App):
@@ -71,7 +72,7 @@ class BlitzApp(App):
         self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
-        self._save_problem: str | None = None  # told once, not on every keystroke
+        self.save_problem: str | None = None  # why progress is not on disk; the status bar stays red meanwhile
         self._kernels_stopped = False
         self.exit_notice: str | None = None
         self._readable_text = ReadableText.for_app(self.console.color_system, self.no_color)
@@ -123,12 +124,23 @@ class BlitzApp(App):
             self.pop_screen()
 
     async def action_quit(self) -> None:
+        self.save_now()
+        if self.save_problem is None:
+            self._quit(True)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        question = (f"{self.save_problem}\n\nQuit anyway? What you changed since the last successful save "
+                    "will be lost.")
+        self.push_screen(ConfirmScreen(question, yes="Quit without saving"), self._quit)
+
+    def _quit(self, confirmed: bool | None) -> None:
         from tui.training_entry import live_run_notice
 
-        self.save_now()
-        self.shutdown_kernels()
-        self.exit_notice = live_run_notice(self)  # printed by run_app once the terminal is back
-        self.exit()
+        if confirmed:
+            self.shutdown_kernels()
+            self.exit_notice = live_run_notice(self)  # printed by run_app once the terminal is back
+            self.exit()
 
     def on_unmount(self) -> None:
         self.save_now()
@@ -162,10 +174,15 @@ class BlitzApp(App):
             self._save_timer.stop()
             self._save_timer = None
         saved = self.progress.save()
-        problem = getattr(self.progress, "save_error", None)
-        if saved is False and problem and problem != self._save_problem:
-            self.notify(problem, title="Progress not saved", severity="error", timeout=10)
-        self._save_problem = problem if saved is False else None
+        problem = (getattr(self.progress, "save_error", None) or "Your progress could not be saved.") \
+            if saved is False else None
+        if problem and problem != self.save_problem:
+            self.notify(problem, title="Progress not saved", severity="error", timeout=10, markup=False)
+        elif self.save_problem and not problem:
+            self.notify("Your progress is saved again.", title="Progress saved")
+        self.save_problem = problem
+        if problem and self.is_running:
+            self._save_timer = self.set_timer(SAVE_RETRY, self.save_now)  # red until a save succeeds
 
     def on_progress_changed(self, message: ProgressChanged) -> None:
         home = self.get_screen("home")

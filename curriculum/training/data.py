@@ -22,6 +22,8 @@ from curriculum.training import sources
 from curriculum.training.sources import DataError
 from curriculum.training.synthetic import CIFAR10_CLASSES, DEFAULT_TRAIN, make_synthetic
 
+MAX_SYNTHETIC = 200_000  # four times CIFAR-10's training set, about 600 MB of images; more is a typo
+
 __all__ = ["DataError", "Dataset", "load_dataset"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,8 +67,8 @@ def load_dataset(source: str | None = None, *, show_progress: bool = True) -> Da
         return _cifar10(show_progress)
     if source == "synthetic" or source.startswith("synthetic:"):
         count = source.partition(":")[2]
-        if count and (not count.isdigit() or int(count) < 10):
-            raise DataError(f"synthetic:N needs a whole number N of at least 10, got {count!r}")
+        if count and (not count.isdigit() or not 10 <= int(count) <= MAX_SYNTHETIC):
+            raise DataError(f"synthetic:N needs a whole number N from 10 to {MAX_SYNTHETIC:,} (got {count!r})")
         return _synthetic(int(count) if count else DEFAULT_TRAIN)
     return _folder(Path(source).expanduser())
 
