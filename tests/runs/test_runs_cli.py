@@ -64,7 +64,7 @@ def test_bad_arguments_exit_2_with_one_line(private_home):
     for args in (["stop"], ["attach", "nope"], ["stop", "20260101"], ["ls"], ["--bogus"]):
         result = blitz(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
-        assert "Traceback" not in result.stderr
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, (args, result.stderr)
     result = blitz("stop", "20260101")
     assert result.stderr.count("\n") == 1 and "matches 2 runs" in result.stderr
 
