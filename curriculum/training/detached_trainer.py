@@ -59,6 +59,8 @@ class DetachedTrainer:
         try:
             while not self._closed.is_set():
                 for event in follower.read_new():
+                    if self._closed.is_set():
+                        return  # the screen moved on to another run: nothing more for it from this one
                     self._on_event(event)
                 state = read_state(self.folder) or {}
                 gone = (self._popen.poll() is not None) if self._popen is not None else not trainer_alive(state)

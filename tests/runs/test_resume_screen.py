@@ -89,3 +89,25 @@ async def test_a_watched_trainer_killed_with_9_shows_failed_with_its_last_words(
     finally:
         if victim.poll() is None:
             victim.kill()
+
+
+async def test_w_switches_between_live_runs(private_home):
+    older, newer = runs_dir() / "20260101-140000-a", runs_dir() / "20260101-150000-b"
+    trainers = [detached.launch(hanging_trainer(), folder) for folder in (older, newer)]
+    try:
+        for folder in (older, newer):
+            wait_until(lambda: detached.latest_epoch(folder) is not None)
+        screen = TrainingScreen(detached=True)
+        async with Host(screen).run_test(size=(120, 40)) as pilot:
+            await settle(pilot, lambda: screen.session.folder == newer and screen.run.status == "running")
+            assert "2 runs live" in str(screen.query_one("#status-line").render())
+            await pilot.press("w")
+            await settle(pilot, lambda: screen.session.folder == older and screen.run.losses)
+            assert screen.run.status == "running" and len(screen.run.losses) == 1  # only its own history
+            await pilot.press("w")
+            await settle(pilot, lambda: screen.session.folder == newer)
+        assert all(detached.trainer_alive(detached.read_state(f)) for f in (older, newer))  # watching stops nothing
+    finally:
+        for trainer in trainers:
+            trainer.kill()
+            trainer.wait()

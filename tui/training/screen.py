@@ -54,6 +54,7 @@ class TrainingScreen(Screen):
         Binding("e", "export", "CSV"),
         Binding("escape", "leave", "Back"),
         Binding("r", "resume", "Resume", show=False),  # offered on the status line when it applies
+        Binding("w", "watch_next", "Next live run", show=False),  # offered when several runs are live
     ]
 
     def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
@@ -75,6 +76,7 @@ class TrainingScreen(Screen):
         self._overlays: list[tuple[str, TrainingRun]] = []
         self._loaded: dict[Path, TrainingRun | None] = {}
         self._leave_armed_at = 0.0
+        self._live: list[Path] = []  # detached runs still going, newest first (refreshed every 2 s)
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("", id="status-line")
@@ -104,6 +106,24 @@ class TrainingScreen(Screen):
         self._redraw()
         if self.detached:
             self._reattach()
+            self._count_live()
+            self.set_interval(2.0, self._count_live)
+
+    def _count_live(self) -> None:
+        self._live = detached_runs.live_folders()
+
+    def action_watch_next(self) -> None:
+        """Watch the next live run (detached runs outlive the app, so several may be going)."""
+        if self.detached:
+            self._count_live()
+        current, live = self.session.folder, self._live
+        following = live[(live.index(current) + 1) % len(live)] if current in live else (live or [None])[0]
+        if following is None or following == current:
+            self.notify("w switches between live runs; no other run is live.")
+            return
+        self.session.abandon()  # stop following this one; it keeps training
+        self._attach_to = following
+        self._reattach()
 
     def _reattach(self) -> None:
         """Watch the run asked for, or else the newest live one: its history first, then as it goes."""
@@ -250,6 +270,8 @@ class TrainingScreen(Screen):
             line.append("  s: start   Tab: edit the configuration", style="dim")
         if self._resumable():
             line.append("  r: resume from its checkpoint", style="bold")
+        if len(self._live) > 1:
+            line.append(f"  {len(self._live)} runs live · w: watch the next", style="bold")
         self.query_one("#status-line", QuietStatic).show(line)
 
     def _resumable(self) -> bool:
