@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from curriculum.paths import runs_dir
 from curriculum.training import detached
 from tests.runs.test_detached import wait_until
@@ -75,6 +77,7 @@ def test_no_runs_yet(private_home):
     assert blitz("--json").stdout == ""
 
 
+@pytest.mark.slow
 def test_train_detach_runs_the_real_trainer_in_the_background(private_home):
     """`blitz-tui train --detach` returns at once; the run then finishes on its own and says so."""
     started = subprocess.run([sys.executable, "-m", "tui", "train", "--detach", "--data", "synthetic:256",
