@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -43,4 +44,31 @@ class TmuxPane:
         raise AssertionError(f"never saw {missing!r} (cut off at this size?); the pane shows:\n{self.screen()}")
 
     def stop(self) -> None:
+        """Kill the tmux server; whatever ran in the pane gets SIGHUP, and anything of the pane's session
+        still there 5 s later is killed, so no test leaves an app behind. (Processes in sessions of their
+        own, such as a detached trainer, are meant to outlive the pane and are left alone.)"""
+        import psutil
+
+        processes = []
+        pane_pid = self.tmux("display", "-p", "-t", "t", "#{pane_pid}").strip()
+        if pane_pid.isdigit():
+            try:
+                shell = psutil.Process(int(pane_pid))
+                session = os.getsid(shell.pid)
+                processes = [p for p in [shell, *shell.children(recursive=True)] if _session_of(p) == session]
+            except psutil.Error:
+                pass
         self.tmux("kill-server")
+        _, alive = psutil.wait_procs(processes, timeout=5)
+        for process in alive:
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+
+
+def _session_of(process) -> int | None:
+    try:
+        return os.getsid(process.pid)
+    except OSError:
+        return None
