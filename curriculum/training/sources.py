@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from curriculum.training.safe_pickle import load_arrays
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".ppm", ".tif", ".tiff"}
 CIFAR_BATCHES = "cifar-10-batches-py"
 
@@ -43,9 +45,12 @@ def read_cifar_batches(folder: Path):
     def load(name: str) -> dict:
         try:
             with open(folder / name, "rb") as handle:
-                return pickle.load(handle, encoding="latin1")
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError) as error:
+                loaded = load_arrays(handle)  # the cache is kernel-writable: never a plain pickle.load
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as error:
             raise DataError(f"cannot read CIFAR-10 file {folder / name}: {error}") from None
+        if not isinstance(loaded, dict):
+            raise DataError(f"cannot read CIFAR-10 file {folder / name}: not a CIFAR-10 batch")
+        return loaded
 
     parts = [load(f"data_batch_{i}") for i in range(1, 6) if (folder / f"data_batch_{i}").is_file()]
     test = load("test_batch")
@@ -53,8 +58,11 @@ def read_cifar_batches(folder: Path):
     classes = list(meta.get("label_names") or [])
 
     def tensors(batches: list[dict]) -> tuple[torch.Tensor, torch.Tensor]:
-        data = np.concatenate([b["data"] for b in batches]).reshape(-1, 3, 32, 32)
-        labels = np.concatenate([np.asarray(b["labels"]) for b in batches])
+        try:
+            data = np.concatenate([np.asarray(b["data"]) for b in batches]).reshape(-1, 3, 32, 32)
+            labels = np.concatenate([np.asarray(b["labels"]) for b in batches])
+        except (KeyError, ValueError, TypeError) as error:
+            raise DataError(f"the CIFAR-10 files in {folder} are not CIFAR-10 batches ({error})") from None
         return torch.from_numpy(np.ascontiguousarray(data, dtype=np.uint8)), torch.from_numpy(labels.astype(np.int64))
 
     train_x, train_y = tensors(parts)
