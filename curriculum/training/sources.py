@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -106,29 +105,3 @@ def folder_fingerprint(root: Path) -> str:
                 stat = os.stat(os.path.join(dirpath, name))
                 count, size, newest = count + 1, size + stat.st_size, max(newest, stat.st_mtime_ns)
     return f"{count}-{size}-{newest}"
-
-
-def decode_images(files: list[tuple[Path, int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every image as 32×32 RGB uint8 (resized when it is not 32×32), NCHW."""
-    out = np.empty((len(files), 32, 32, 3), dtype=np.uint8)
-
-    def decode(i: int) -> None:
-        from PIL import Image, UnidentifiedImageError
-
-        path = files[i][0]
-        try:
-            with Image.open(path) as image:
-                image = image.convert("RGB")
-                if image.size != (32, 32):
-                    image = image.resize((32, 32), Image.BILINEAR)
-                out[i] = np.asarray(image)
-        except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as error:
-            raise DataError(f"cannot read image {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
-
-    # PIL releases the GIL while decoding, so a couple of threads roughly halve the first start.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        for _ in pool.map(decode, range(len(files)), chunksize=256):
-            pass
-    images = torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
-    labels = torch.tensor([label for _, label in files], dtype=torch.int64)
-    return images, labels
