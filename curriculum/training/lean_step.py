@@ -46,6 +46,9 @@ class LeanCpuStep:
             offset += n
         self.loss_sum = torch.zeros(())
 
+    def set_lr(self, lr: float) -> None:
+        self.lr = lr
+
     def _split(self, flat: torch.Tensor) -> list[torch.Tensor]:
         return [flat[offset:offset + shape.numel()].view(shape).clone() for offset, shape in self.layout]
 

@@ -34,6 +34,11 @@ class TrainConfig:
     device: str = "auto"
     seed: int = 0
     data: str | None = None  # None: cifar10 when available, else synthetic
+    # Recipe-only settings (no flags): the preset sets them, recipes.py holds their values.
+    schedule: str = "constant"  # or "onecycle" (curriculum/training/schedule.py)
+    warmup: float = 0.0  # onecycle's warm-up, as a fraction of all steps
+    evals_per_epoch: int = 1  # test passes per epoch; more show when an accuracy is first reached
+    flip_tta: bool = False  # evaluate on each image and its mirror image, averaging the probabilities
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)

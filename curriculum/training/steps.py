@@ -11,6 +11,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from curriculum.training.models import train_forward
+
 # Up to this batch size a CPU step is pure overhead: one thread and the hand-written step win.
 TINY_BATCH = 16
 
@@ -40,10 +42,18 @@ class EagerStep:
         x = self.images.index_select(0, indices)
         y = self.labels.index_select(0, indices)
         self.optimizer.zero_grad(set_to_none=not self.keep_grads)
-        loss = F.cross_entropy(self.model(x), y)
+        loss = F.cross_entropy(train_forward(self.model, x), y)
         loss.backward()
         self.optimizer.step()
         self.loss_sum.add_(loss.detach())
+
+    def set_lr(self, lr: float) -> None:
+        """A schedule's lr for the next steps (not inside a captured CUDA graph: see CudaGraphStep)."""
+        for group in self.optimizer.param_groups:
+            if isinstance(group["lr"], torch.Tensor):
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
 
     def export_state(self) -> dict:
         out: dict = {}
