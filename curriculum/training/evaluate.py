@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from curriculum.training.pixels import to_inputs
+
 EVAL_BATCH = 1000
 
 
@@ -19,7 +21,7 @@ def evaluate(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
     model.eval()
     with torch.inference_mode():
         for start in range(0, len(labels), EVAL_BATCH):
-            chunk = images[start:start + EVAL_BATCH]
+            chunk = to_inputs(images[start:start + EVAL_BATCH])
             scores = model(chunk)
             if flip_tta:
                 scores = scores.softmax(1) + model(chunk.flip(3)).softmax(1)

@@ -39,9 +39,8 @@ def resolve_device(name: str) -> torch.device:
 
 
 def resident_tensors(images: torch.Tensor, labels: torch.Tensor, device: torch.device):
-    """Normalised float images (mean 0.5, std 0.5, as the blitz does) and labels, on the device."""
-    x = images.to(device, non_blocking=True).float().mul_(1 / 127.5).sub_(1.0)
-    return x.contiguous(), labels.to(device)
+    """uint8 images and labels on the device; each step converts its own batch (curriculum/training/pixels.py)."""
+    return images.to(device, non_blocking=True).contiguous(), labels.to(device)
 
 
 def epoch_order(n: int, epoch: int, seed: int, device: torch.device, rank: int = 0, world_size: int = 1):

@@ -135,3 +135,20 @@ def test_a_scheduled_lr_reaches_both_step_kinds(optimizer_name):
         step(torch.arange(4))
     for a, b in zip(lean.model.parameters(), eager_model.parameters()):
         torch.testing.assert_close(a, b, atol=2e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("step_kind", [LeanCpuStep, EagerStep])
+def test_uint8_pixels_train_as_their_normalised_floats(step_kind):
+    from curriculum.training.pixels import to_inputs
+
+    torch.manual_seed(5)
+    pixels, labels = torch.randint(0, 256, (8, 3, 32, 32), dtype=torch.uint8), torch.randint(0, 10, (8,))
+    assert to_inputs(pixels).min() >= -1 and to_inputs(pixels).max() <= 1
+    on_pixels, on_floats = build_model("blitz"), build_model("blitz")
+    on_floats.load_state_dict(on_pixels.state_dict())
+    a = step_kind(on_pixels, pixels, labels, 0.01, 0.9)
+    b = step_kind(on_floats, (pixels.float() - 127.5) / 127.5, labels, 0.01, 0.9)
+    for step in (a, b):
+        step(torch.arange(4))
+    for x, y in zip(on_pixels.parameters(), on_floats.parameters()):
+        torch.testing.assert_close(x, y)
