@@ -77,7 +77,7 @@ def _isolation_lines(requested: str | None) -> list[str]:
 
 def _data_lines() -> list[str]:
     try:
-        from curriculum.training.data import describe_sources
+        from curriculum.training.lesson_data import describe_sources
     except Exception as error:
         return [f"data: unknown (the data module could not load: {error})"]
     try:

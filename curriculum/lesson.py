@@ -9,15 +9,21 @@ Fence kinds (the fence's info string):
 `check`, `solution` and `hint` fences belong to the exercise above them. The file opens
 with front matter between `---` lines: `id`, `number`, `title` and optionally `summary`.
 Any other front-matter key (e.g. `train_preset: faithful`) is kept, as text, in `Lesson.meta`.
+
+The files are the course: `load_all()` reads every `*.md` in `lessons_dir()`, and the home screen,
+the number keys, `--lesson` and the help are made from what it returns. Adding a lesson is adding a
+file; `BLITZ_TUI_LESSONS=DIR` points the app at another folder (a course being written).
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LESSONS_DIR = Path(__file__).parent / "lessons"
+LESSONS_DIR = Path(__file__).parent / "lessons"  # the built-in course
+LESSONS_ENV = "BLITZ_TUI_LESSONS"
 MAX_HINTS = 3
 _CORE_KEYS = ("id", "number", "title", "summary")
 
@@ -179,18 +185,42 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     )
 
 
-def load_all(directory: Path = LESSONS_DIR) -> list[Lesson | BrokenLesson]:
+def lessons_dir() -> Path:
+    """The folder whose lesson files are the course: $BLITZ_TUI_LESSONS when set, else the built-in one."""
+    chosen = os.environ.get(LESSONS_ENV)
+    return Path(chosen).expanduser() if chosen else LESSONS_DIR
+
+
+def lesson_numbers(directory: Path | None = None) -> list[int]:
+    """The numbers of the course's lessons, in order, as `load_all` numbers them (front matter only:
+    the command line asks this on every start)."""
+    numbers = []
+    for path in sorted(Path(directory or lessons_dir()).glob("*.md")):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                head = [line for line, _ in zip(handle, range(100))]
+            numbers.append(_front_matter([line.rstrip("\n") for line in head], path)[0]["number"])
+        except (OSError, UnicodeDecodeError, LessonError):
+            numbers.append(_number_from_name(path))
+    return sorted(numbers)
+
+
+def load_all(directory: Path | None = None) -> list[Lesson | BrokenLesson]:
     """Every lesson in number order; a file that fails to parse becomes a BrokenLesson."""
     result: list[Lesson | BrokenLesson] = []
-    for path in sorted(Path(directory).glob("*.md")):
+    for path in sorted(Path(directory or lessons_dir()).glob("*.md")):
         try:
             result.append(load_lesson(path))
         except LessonError as error:
-            number_text = path.stem.split("-", 1)[0]
-            number = int(number_text) if number_text.isdigit() else 0
             title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()
-            result.append(BrokenLesson(number=number, title=title, error=error, path=path))
+            result.append(BrokenLesson(number=_number_from_name(path), title=title, error=error, path=path))
     return sorted(result, key=lambda lesson: lesson.number)
+
+
+def _number_from_name(path: Path) -> int:
+    """A lesson file that does not load is numbered by its name (`03-neural-networks.md` is 3)."""
+    number_text = path.stem.split("-", 1)[0]
+    return int(number_text) if number_text.isdigit() else 0
 
 
 def _front_matter(lines: list[str], path: Path) -> tuple[dict, int]:

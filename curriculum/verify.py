@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from curriculum.cli_args import seconds
@@ -91,9 +91,12 @@ def cells_to_verify(lesson) -> list:
     return cells[: last + 1]
 
 
-def walk(kernel, lesson, mode: str, report: LessonReport, timeout: float | None = None) -> None:
+def walk(kernel, lesson, mode: str, report: LessonReport, timeout: float | None = None,
+         cancelled: threading.Event | None = None) -> None:
     """Run one lesson's cells in `kernel` the way `mode` says, filling in `report`."""
     for cell in cells_to_verify(lesson):
+        if cancelled is not None and cancelled.is_set():
+            return
         exercise = cell.exercise
         if exercise is None:
             result = kernel.execute(cell.source, timeout=timeout)
@@ -133,32 +136,47 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
                    preload_torch: bool = True, on_report=None) -> list[LessonReport]:
     """Verify `lessons` (Lesson or BrokenLesson); `on_report(report)` is called in lesson order as each is done."""
     from curriculum.kernel import Kernel, KernelConfig
+    from curriculum.kernel.spare import SparePool
 
     reports = [LessonReport(lesson.id) for lesson in lessons]
     done = [[False] * len(lessons) for _ in MODES]
     condition = threading.Condition()
     scratch = Path(tempfile.mkdtemp(prefix="blitz-verify-"))
+    cancelled = threading.Event()  # the reader went away (`verify | head -1`) or Ctrl-C: stop the walks
+    running: set = set()  # kernels walking now, so a cancel can stop them mid-lesson
 
     def run_mode(slot: int, mode: str) -> None:
         # One workspace per walk: the kernel's spare is keyed by it, so the next lesson's kernel starts early.
         config = KernelConfig(workspace=scratch / mode, timeout=timeout, isolation=isolation,
-                              preload_torch=preload_torch, keep_spare=len(lessons) > 1)
+                              preload_torch=preload_torch)
+        spares = SparePool() if len(lessons) > 1 else None
+        try:
+            walk_lessons(config, spares, slot, mode)
+        finally:
+            if spares is not None:
+                spares.close()
+
+    def walk_lessons(config, spares, slot: int, mode: str) -> None:
         for index, lesson in enumerate(lessons):
+            if cancelled.is_set():
+                return
             report = reports[index]
             started = time.monotonic()
             if not hasattr(lesson, "blocks"):
                 if mode == MODES[0]:
                     report.problems.append(f"the lesson file does not load: {lesson.error}")
             else:
-                kernel = Kernel(config)
+                kernel = Kernel(config, spares)
+                with condition:
+                    running.add(kernel)
                 try:
                     kernel.start()
-                    walk(kernel, lesson, mode, report)
+                    walk(kernel, lesson, mode, report, cancelled=cancelled)
                 except Exception as error:  # a kernel that cannot start or dies: report it, go on
                     report.problems.append(f"{mode}: the kernel failed: {type(error).__name__}: {error}")
                 finally:
-                    # Shutting down with keep_spare discards the spare: only the last lesson's kernel may.
-                    kernel.config = replace(config, keep_spare=config.keep_spare and index + 1 == len(lessons))
+                    with condition:
+                        running.discard(kernel)
                     kernel.shutdown()
             with condition:
                 report.seconds = max(report.seconds, time.monotonic() - started)
@@ -177,6 +195,18 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
                 on_report(report)
         for thread in threads:
             thread.join()
+    except BaseException:  # BrokenPipeError from on_report, KeyboardInterrupt: no kernel may outlive us
+        cancelled.set()
+        with condition:
+            stopping = list(running)
+        for kernel in stopping:
+            try:
+                kernel.shutdown()
+            except Exception:
+                pass
+        for thread in threads:
+            thread.join(timeout=30)
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return reports

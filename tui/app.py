@@ -1,8 +1,11 @@
-"""The blitz-tui app: lessons, their kernels, the learner's progress, and the screens."""
+"""The blitz-tui app: lessons, their kernels, the learner's progress, and the screens.
+
+The app owns the services that live as long as it does (the spare kernel, runtime tuning, the plot
+builder, the progress store) and closes them when it ends; screens reach them through `self.app`.
+"""
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -10,28 +13,31 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from curriculum.lesson import BrokenLesson, Lesson, LessonError, LESSONS_DIR, load_all
+from curriculum.kernel.spare import SparePool
+from curriculum.lesson import LESSONS_ENV, BrokenLesson, Lesson, lessons_dir, load_all
+from curriculum.lesson_session import KernelFactory, LessonSession
 from tui.commands import lesson_commands
-from tui.kernels import KernelFactory, real_kernel_factory
+from tui.kernels import real_kernel_factory
+from tui.keymap import lesson_keys
 from tui.messages import ProgressChanged
 from tui.options import AppOptions
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
-from tui.session import LessonSession
+from tui.tuning import RuntimeTuning
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
+    from tui.training.widgets.prebuilt_plot import PlotBuilder
 
-LESSON_NAMES = {1: "Tensors", 2: "Autograd", 3: "Neural networks", 4: "Training a classifier", 5: "Data parallelism"}
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
+SAVE_RETRY = 5.0  # seconds between tries while saving fails (a full disk, a read-only file)
 
 
 class BlitzApp(App):
     CSS_PATH = "blitz.tcss"
     TITLE = "blitz-tui"
-    BINDINGS = [
-        *(Binding(str(n), f"open_lesson({n})", f"Lesson {n}", show=False) for n in range(1, 6)),
+    BINDINGS = [  # the number keys are bound per lesson file, in __init__
         Binding("t", "training", "Training", show=False),
         Binding("n", "next_lesson", "Next lesson", show=False),
         Binding("p", "previous_lesson", "Previous lesson", show=False),
@@ -49,28 +55,44 @@ class BlitzApp(App):
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
-        self.lessons = _with_all_five(load_all() if lessons is None else lessons)
+        if lessons is None and not lessons_dir().is_dir():
+            raise ValueError(f"the lessons folder {lessons_dir()} does not exist (check {LESSONS_ENV})")
+        self.lessons = load_all() if lessons is None else sorted(lessons, key=lambda lesson: lesson.number)
+        for number in lesson_keys(lesson.number for lesson in self.lessons):
+            self.bind(str(number), f"open_lesson({number})", description=f"Lesson {number}", show=False)
         if progress is None:
             from curriculum.progress import ProgressStore
 
             progress = ProgressStore()
         self.progress = progress
-        self.kernel_factory = kernel_factory or real_kernel_factory(self.options)
+        # The one spare kernel all lessons share (each kernel holds ~500 MB once torch is in).
+        self.spares = SparePool()
+        self.tuning = RuntimeTuning()
+        self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
-        self._save_problem: str | None = None  # told once, not on every keystroke
+        self.save_problem: str | None = None  # why progress is not on disk; the status bar stays red meanwhile
         self._kernels_stopped = False
+        self._plot_builder: PlotBuilder | None = None
+
+    @property
+    def plot_builder(self) -> PlotBuilder:
+        """The app's plot-building thread and worker process, made when a plot first needs one."""
+        if self._plot_builder is None:
+            from tui.training.widgets.prebuilt_plot import PlotBuilder
+
+            self._plot_builder = PlotBuilder()
+        return self._plot_builder
 
     # ----- start and stop -----------------------------------------------------------------
     def on_mount(self) -> None:
-        self.install_screen(HomeScreen(), "home")
+        self.install_screen(HomeScreen([lesson.number for lesson in self.lessons]), "home")
         self.push_screen("home")
         notice = getattr(self.progress, "notice", None)
         if notice:
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
-        # Start-up objects live as long as the app: keep them out of full collections, whose
-        # pauses (40-80 ms every few seconds) otherwise show up as late key presses.
-        self.call_after_refresh(gc.freeze)
+        self.tuning.apply()
+        self.call_after_refresh(self.tuning.freeze_startup_objects)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
         elif self.options.open_training:
@@ -94,20 +116,35 @@ class BlitzApp(App):
 
     async def action_quit(self) -> None:
         self.save_now()
-        self.shutdown_kernels()
-        self.exit()
+        if self.save_problem is None:
+            self._quit(True)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        question = (f"{self.save_problem}\n\nQuit anyway? What you changed since the last successful save "
+                    "will be lost.")
+        self.push_screen(ConfirmScreen(question, yes="Quit without saving"), self._quit)
+
+    def _quit(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.shutdown_kernels()
+            self.exit()
 
     def on_unmount(self) -> None:
         self.save_now()
         self.shutdown_kernels()
+        if self._plot_builder is not None:
+            self._plot_builder.close()
+        self.tuning.restore()
 
     def shutdown_kernels(self) -> None:
-        """Stop every lesson's kernel at once; no process may outlive the app."""
+        """Stop every lesson's kernel and the spare at once; no process may outlive the app."""
         if self._kernels_stopped:
             return
         self._kernels_stopped = True
         sessions = [screen.session for screen in self.lesson_screens.values() if screen.session is not None]
-        threads = [threading.Thread(target=_quietly, args=(session.shutdown,)) for session in sessions]
+        stops = [session.shutdown for session in sessions] + [self.spares.close]
+        threads = [threading.Thread(target=_quietly, args=(stop,)) for stop in stops]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -125,10 +162,15 @@ class BlitzApp(App):
             self._save_timer.stop()
             self._save_timer = None
         saved = self.progress.save()
-        problem = getattr(self.progress, "save_error", None)
-        if saved is False and problem and problem != self._save_problem:
-            self.notify(problem, title="Progress not saved", severity="error", timeout=10)
-        self._save_problem = problem if saved is False else None
+        problem = (getattr(self.progress, "save_error", None) or "Your progress could not be saved.") \
+            if saved is False else None
+        if problem and problem != self.save_problem:
+            self.notify(problem, title="Progress not saved", severity="error", timeout=10, markup=False)
+        elif self.save_problem and not problem:
+            self.notify("Your progress is saved again.", title="Progress saved")
+        self.save_problem = problem
+        if problem and self.is_running:
+            self._save_timer = self.set_timer(SAVE_RETRY, self.save_now)  # red until a save succeeds
 
     def on_progress_changed(self, message: ProgressChanged) -> None:
         home = self.get_screen("home")
@@ -166,7 +208,7 @@ class BlitzApp(App):
             lesson = self.lesson_by_number(number)
             if lesson is None:
                 return None
-            session = LessonSession(lesson.id, self.kernel_factory) if isinstance(lesson, Lesson) else None
+            session = LessonSession(lesson, self.kernel_factory, self.progress) if isinstance(lesson, Lesson) else None
             screen = LessonScreen(lesson, session)
             self.install_screen(screen, f"lesson-{number}")
             self.lesson_screens[number] = screen
@@ -198,10 +240,22 @@ class BlitzApp(App):
         return self.last_lesson_number() or 0
 
     def action_next_lesson(self) -> None:
-        self.action_open_lesson(min(len(self.lessons), self.current_lesson_number() + 1))
+        self._step_lesson(1)
 
     def action_previous_lesson(self) -> None:
-        self.action_open_lesson(max(1, self.current_lesson_number() - 1))
+        self._step_lesson(-1)
+
+    def _step_lesson(self, step: int) -> None:
+        """Open the lesson after (or before) the current one, in the course's order; stay at either end."""
+        numbers = [lesson.number for lesson in self.lessons]
+        if not numbers:
+            return
+        current = self.current_lesson_number()
+        if current in numbers:
+            index = max(0, min(len(numbers) - 1, numbers.index(current) + step))
+        else:  # from home with no lesson yet: the first lesson either way
+            index = 0
+        self.action_open_lesson(numbers[index])
 
     def action_home(self) -> None:
         self.show_screen(self.get_screen("home"))
@@ -218,17 +272,6 @@ class BlitzApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from lesson_commands(self, screen)
-
-
-def _with_all_five(lessons: list[Lesson | BrokenLesson]) -> list[Lesson | BrokenLesson]:
-    """A missing lesson file still gets its place on the home screen, with the reason."""
-    numbers = {lesson.number for lesson in lessons}
-    result = list(lessons)
-    for number, name in LESSON_NAMES.items():
-        if number not in numbers:
-            path = LESSONS_DIR / f"{number:02d}-{name.lower().replace(' ', '-')}.md"
-            result.append(BrokenLesson(number, name, LessonError(path, 1, "the lesson file is missing"), path))
-    return sorted(result, key=lambda lesson: lesson.number)
 
 
 def _quietly(stop) -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from tui.app import BlitzApp
+from textual.app import App
 
 SCREEN_NAME = "training"
 
 
-def open_training(app: BlitzApp, defaults: dict | None = None) -> None:
+def open_training(app: App, defaults: dict | None = None) -> None:
     """Show the one training screen; lesson settings apply when it is first made, CLI flags win."""
     if app.is_screen_installed(SCREEN_NAME):
         if defaults:

@@ -11,7 +11,7 @@ import argparse
 import signal
 import sys
 
-from curriculum.cli_args import at_least, number, positive_number
+from curriculum.cli_args import OneLineParser, at_least, number, positive_number, seed
 from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
 
 PRESET_NAMES = tuple(PRESETS)
@@ -21,24 +21,17 @@ MODEL_NAMES = tuple(MODEL_WIDTHS)
 def _momentum(text: str) -> float:
     value = number(text)
     if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1 (got {text})")
     return value
 
 
 def _device(text: str) -> str:
     if text in ("auto", "cpu", "cuda") or (text.startswith("cuda:") and text[5:].isdigit()):
         return text
-    raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {text!r}")
-
-
-def _one_line_error(parser: argparse.ArgumentParser):
-    def error(message: str):
-        parser.exit(2, f"{parser.prog}: error: {message}\n")
-    return error
+    raise argparse.ArgumentTypeError(f"must be auto, cpu, cuda or cuda:N (got {text!r})")
 
 
 def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.error = _one_line_error(parser)  # one line, no usage dump
     parser.add_argument("--headless", action="store_true", help="train in this terminal (no app)")
     parser.add_argument("--json", action="store_true", help="print one JSON event per line instead of a progress bar")
     parser.add_argument("--out", metavar="DIR", help="write checkpoints, model.pt and metrics.jsonl here")
@@ -53,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--momentum", type=_momentum, metavar="M", help="SGD momentum in [0, 1)")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), help="sgd (faithful) or adam (fast)")
     parser.add_argument("--device", type=_device, metavar="D", help="auto (default), cpu, cuda or cuda:N")
-    parser.add_argument("--seed", type=int, metavar="N", help="seed for weights and batch order (default 0)")
+    parser.add_argument("--seed", type=seed, metavar="N", help="seed for weights and batch order (default 0)")
     parser.add_argument("--gpu-interval", type=positive_number, default=1.0, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--no-telemetry", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-graph", action="store_true", help=argparse.SUPPRESS)
@@ -70,20 +63,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = configure(argparse.ArgumentParser(prog="python -m curriculum.training"))
+    parser = configure(OneLineParser(prog="python -m curriculum.training"))
     return run(parser.parse_args(argv))
-
-
-class _Stop:
-    """SIGINT/SIGTERM: ask the trainer to stop after its current step, or abort loading before it exists."""
-
-    def __init__(self):
-        self.trainer = None
-
-    def __call__(self, signum, frame) -> None:
-        if self.trainer is None:
-            raise KeyboardInterrupt
-        self.trainer.request_stop()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
 
         sink = ConsoleSink(sys.stdout)
     emitter = Emitter([sink])
-    stop = _Stop()
+    from curriculum.training.session import StopRequest
+
+    stop = StopRequest()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     monitor = metrics = None
     try:
@@ -125,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,
                      images_per_s=0.0, world_size=1, ranks=[])
         return 130
+    except BrokenPipeError:  # the reader went away (`train --headless | head -1`): tui/cli.py ends quietly
+        raise
     except Exception as error:
         from curriculum.training.session import failure
 

@@ -1,4 +1,4 @@
-"""Training data: where it comes from, decoding it once, and the folder lesson 4 reads.
+"""Training data: where it comes from and decoding it once (lesson 4's folder: `lesson_data`).
 
 Sources (`--data`): `cifar10` (downloaded into the cache), a folder (a torchvision CIFAR-10 root or
 an ImageFolder tree train/<class>/, test/<class>/; a .zip of one works too), `synthetic` or
@@ -23,7 +23,9 @@ from curriculum.training.decode import decode_images
 from curriculum.training.sources import DataError
 from curriculum.training.synthetic import CIFAR10_CLASSES, DEFAULT_TRAIN, make_synthetic
 
-__all__ = ["DataError", "Dataset", "load_dataset", "lesson_data_root", "describe_sources"]
+MAX_SYNTHETIC = 200_000  # four times CIFAR-10's training set, about 600 MB of images; more is a typo
+
+__all__ = ["DataError", "Dataset", "load_dataset"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_SAMPLE = REPO_ROOT.parent / "shared" / "data" / "cifar10-sample.zip"
@@ -66,8 +68,8 @@ def load_dataset(source: str | None = None, *, show_progress: bool = True) -> Da
         return _cifar10(show_progress)
     if source == "synthetic" or source.startswith("synthetic:"):
         count = source.partition(":")[2]
-        if count and (not count.isdigit() or int(count) < 10):
-            raise DataError(f"synthetic:N needs a whole number N of at least 10, got {count!r}")
+        if count and (not count.isdigit() or not 10 <= int(count) <= MAX_SYNTHETIC):
+            raise DataError(f"synthetic:N needs a whole number N from 10 to {MAX_SYNTHETIC:,} (got {count!r})")
         return _synthetic(int(count) if count else DEFAULT_TRAIN)
     return _folder(Path(source).expanduser())
 
@@ -183,5 +185,3 @@ def find_sample() -> Path | None:
             return candidate
     return None
 
-
-from curriculum.training.lesson_data import describe_sources, lesson_data_root  # noqa: E402  (uses the above)

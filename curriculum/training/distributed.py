@@ -190,13 +190,12 @@ def run_worker(args: argparse.Namespace) -> NoReturn:
 
 
 def _run_rank(args: argparse.Namespace) -> int:
-    from curriculum.training.cli import _Stop
-    from curriculum.training.session import failure, prepare
+    from curriculum.training.session import StopRequest, failure, prepare
 
     die_with_parent()
     info = RankInfo.from_env()
     emitter = _leader_emitter(info)
-    stop = _Stop()
+    stop = StopRequest()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     metrics = None
     finished = False

@@ -21,7 +21,6 @@ from curriculum.cli_args import at_least, seconds
 
 DEFAULT_RDZV_TIMEOUT_S = 60.0
 DEFAULT_COLLECTIVE_TIMEOUT_S = 60.0
-SHUTDOWN_TIMEOUT_S = 30  # after a stop, torchrun waits this long for the ranks before SIGKILL
 LAUNCHER_ONLY = {"nproc", "nnodes", "node_rank", "rdzv_endpoint", "rdzv_timeout", "ddp_worker", "json",
                  "headless", "train_parser", "data_parallel", "help"}
 
@@ -116,6 +115,8 @@ def worker_flags(args: argparse.Namespace) -> list[str]:
 
 
 def torchrun_command(args: argparse.Namespace) -> list[str]:
+    from curriculum.training.torchrun_job import SHUTDOWN_TIMEOUT_S
+
     nproc = args.nproc or 1
     command = [sys.executable, "-m", "torch.distributed.run", f"--nproc-per-node={nproc}",
                f"--nnodes={args.nnodes}", "--max-restarts=0", "--monitor-interval=0.5",

@@ -15,6 +15,19 @@ RESUME_MAY_CHANGE = ("epochs", "device", "lr", "momentum")
 RESUME_FIXED = ("preset", "model", "batch_size", "data", "seed", "optimizer")
 
 
+class StopRequest:
+    """The SIGINT/SIGTERM handler of a training process: ask the trainer to stop after its current
+    step, or abort loading (KeyboardInterrupt) before a trainer exists."""
+
+    def __init__(self) -> None:
+        self.trainer: Trainer | None = None
+
+    def __call__(self, signum, frame) -> None:
+        if self.trainer is None:
+            raise KeyboardInterrupt
+        self.trainer.request_stop()
+
+
 def is_bad_input(error: BaseException) -> bool:
     return isinstance(error, (ConfigError, DataError, CheckpointError))
 

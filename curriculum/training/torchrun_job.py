@@ -21,8 +21,9 @@ from collections import deque
 from pathlib import Path
 
 from curriculum.training.events import Emitter, JsonLinesSink
-from curriculum.training.launch import SHUTDOWN_TIMEOUT_S
 from curriculum.training.torchrun_failures import explain
+
+SHUTDOWN_TIMEOUT_S = 30  # after a stop, torchrun waits this long for the ranks before SIGKILL
 
 WORKER_ERROR = re.compile(r"blitz-tui train: error: rank (\d+): (.*)")
 

@@ -17,7 +17,7 @@ def run_every_cell(lesson, workspace: Path) -> dict:
     from curriculum.kernel import Kernel, KernelConfig
 
     outputs = {}
-    with Kernel(KernelConfig(workspace=workspace, timeout=300, keep_spare=False, preload_torch=True)) as kernel:
+    with Kernel(KernelConfig(workspace=workspace, timeout=300, preload_torch=True)) as kernel:
         for cell in lesson.cells:
             printed: list[str] = []
             result = kernel.execute(cell.source, on_output=lambda stream, text: printed.append(text))
@@ -45,6 +45,14 @@ def test_every_cell_runs_in_a_fresh_kernel(number, tmp_path):
         assert result.images and result.images[0].startswith(b"\x89PNG"), "the sample grid should come back as a picture"
         assert printed.count(" | ") == 7, "the eight labels are printed under the grid"
         assert (tmp_path / "cifar_net.pth").is_file()
+        printed, result = outputs["test-predictions"]
+        assert len(result.images) == 1, "the four test images come back as one picture"
+        truth, guesses = printed.splitlines()
+        assert truth.startswith("GroundTruth:") and guesses.startswith("Predicted:")
+        classes = outputs["datasets"][0].splitlines()[-1]
+        for line in (truth, guesses):
+            names = line.split(":", 1)[1].split()
+            assert len(names) == 4 and all(f"'{name}'" in classes for name in names), line
         accuracy_line, _ = outputs["accuracy"]
         assert "accuracy on" in accuracy_line
     if number == 5:

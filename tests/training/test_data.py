@@ -97,16 +97,16 @@ def test_lesson_root_uses_the_sample_named_by_the_environment(tmp_path, monkeypa
         for path in root.rglob("*.png"):
             out.write(path, path.relative_to(tmp_path / "sample"))
     monkeypatch.setenv("BLITZ_TUI_SAMPLE", str(archive))
-    found = data.lesson_data_root()
+    found = lesson_data.lesson_data_root()
     assert (found / "train" / "cat").is_dir() and (found / "test" / "ship").is_dir()
-    assert data.lesson_data_root() == found  # prepared once
-    assert any("BLITZ_TUI_SAMPLE" in line for line in data.describe_sources())
+    assert lesson_data.lesson_data_root() == found  # prepared once
+    assert any("BLITZ_TUI_SAMPLE" in line for line in lesson_data.describe_sources())
 
 
 def test_lesson_root_falls_back_to_synthetic_pngs(monkeypatch):
     monkeypatch.setattr(data, "find_sample", lambda: None)
     monkeypatch.setattr(lesson_data, "SYNTHETIC_LESSON_IMAGES", 50)
-    root = data.lesson_data_root()
+    root = lesson_data.lesson_data_root()
     assert len(list((root / "train").rglob("*.png"))) == 50
     assert (root / "SYNTHETIC.txt").is_file()
     from torchvision.datasets import ImageFolder
@@ -116,7 +116,7 @@ def test_lesson_root_falls_back_to_synthetic_pngs(monkeypatch):
 
 def test_describe_sources_has_a_line_per_source(monkeypatch):
     monkeypatch.setattr(data, "find_sample", lambda: None)
-    lines = data.describe_sources()
+    lines = lesson_data.describe_sources()
     assert lines[0].startswith("cifar10: not downloaded") and lines[1].startswith("sample: none found")
     assert lines[2].startswith("synthetic:")
 
@@ -125,7 +125,7 @@ def test_lesson_root_from_real_cifar10_is_a_balanced_subset(monkeypatch):
     # A downloaded CIFAR-10 (here a small fake in its real format) becomes a capped lesson folder.
     write_cifar_batches(data._cifar10_root(), per_batch=60)
     monkeypatch.setattr(lesson_data, "LESSON_PER_CLASS", {"train": 3, "test": 2})
-    root = data.lesson_data_root()
+    root = lesson_data.lesson_data_root()
     train_counts = {d.name: len(list(d.glob("*.png"))) for d in (root / "train").iterdir()}
     assert len(train_counts) == 10 and set(train_counts.values()) == {3}
     assert all(len(list(d.glob("*.png"))) == 2 for d in (root / "test").iterdir())

@@ -10,7 +10,7 @@ import pytest
 from curriculum.training.cli import configure, main
 from curriculum.training.launch import check_arguments, port_in_use, torchrun_command, worker_flags
 from curriculum.training.torchrun_failures import explain, root_cause
-from tui.training.config import trainer_flags, validate, validate_all
+from curriculum.training.client.form import trainer_flags, validate, validate_all
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -44,7 +44,7 @@ def test_two_ranks_both_step_stay_identical_and_rank_0_reports_for_both(tmp_path
 
 
 def _the_training_screen_shows_a_row_per_rank(events: list[dict]) -> None:
-    from tui.training.run_state import TrainingRun
+    from curriculum.training.client.run_state import TrainingRun
     from tui.training.widgets.gpu_panel import ranks_text
 
     run = TrainingRun()

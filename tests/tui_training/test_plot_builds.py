@@ -22,7 +22,7 @@ from textual_plotext.plot import Plot
 
 from tui.training.widgets.loss_plot import LossPlot
 from tui.training.widgets.plot_worker import ansi_rows
-from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, BuildJob, PlotBuilder, PrebuiltPlot, rows_strips
+from tui.training.widgets.prebuilt_plot import BuildJob, PlotBuilder, PrebuiltPlot, rows_strips
 
 from training_helpers import HostApp, settle_plots, wait_for
 
@@ -113,18 +113,20 @@ async def test_figures_are_built_in_the_worker_process_not_in_the_tui(monkeypatc
         return build(self)
 
     monkeypatch.setattr(Plot, "build", recording_build)
-    builds = PLOT_BUILDER.builds
     app = HostApp()
+    builder = app.plot_builder
     async with app.run_test(size=(120, 40)) as pilot:
         app.screen.replay(cpu_events)
         await settle_plots(pilot)
         await pilot.press("x")
         await settle_plots(pilot)
         assert "Loss by wall time (s)" in app.screen.query_one(LossPlot).text
+        worker_pid = builder.worker.pid
     assert threads == set()  # no plotext build in this process at all
-    assert PLOT_BUILDER.builds > builds
-    assert PLOT_BUILDER.worker.pid != os.getpid()
-    assert not PLOT_BUILDER.overlapped
+    assert builder.builds > 0
+    assert worker_pid not in (None, os.getpid())
+    assert not builder.overlapped
+    assert builder.worker.pid is None  # the app closed its plot service as it ended
 
 
 def test_a_worker_that_died_is_replaced_at_the_next_figure():
@@ -154,8 +156,8 @@ async def test_a_plot_that_cannot_be_drawn_says_why_in_its_place(monkeypatch, cp
     def broken(*args, **kwargs):
         raise RuntimeError("the plot worker stopped")
 
-    monkeypatch.setattr(PLOT_BUILDER.worker, "build", broken)
     app = HostApp()
+    monkeypatch.setattr(app.plot_builder.worker, "build", broken)
     async with app.run_test(size=(120, 40)) as pilot:
         app.screen.replay(cpu_events)
         plot = app.screen.query_one(LossPlot)
@@ -174,12 +176,13 @@ from functools import partial
 from rich.style import Style
 sys.path[:0] = [{tests!r}]
 from test_plot_builds import FakePlot, draw_line
-from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, BuildJob
+from tui.training.widgets.prebuilt_plot import PlotBuilder, BuildJob
 plot = FakePlot()
-PLOT_BUILDER.submit(BuildJob(plot, "k", 1, partial(draw_line, data=1), 30, 8, "dark", Style(), True))
+builder = PlotBuilder()  # never closed: the worker must still go when this host does
+builder.submit(BuildJob(plot, "k", 1, partial(draw_line, data=1), 30, 8, "dark", Style(), True))
 while not plot.built:
     time.sleep(0.01)
-print(PLOT_BUILDER.worker.pid, flush=True)
+print(builder.worker.pid, flush=True)
 {ending}
 """
 
@@ -227,7 +230,7 @@ async def test_x_paints_the_other_axis_with_no_build_at_all(monkeypatch, cpu_eve
         await settle_plots(pilot)
         plot = app.screen.query_one(LossPlot)
         asked: list[BuildJob] = []
-        monkeypatch.setattr(PLOT_BUILDER, "submit", asked.append)
+        monkeypatch.setattr(app.plot_builder, "submit", asked.append)
         await pilot.press("x")
         assert plot.text.splitlines()[0].strip() == "Loss by wall time (s)"
         await pilot.press("x")
@@ -243,7 +246,7 @@ async def test_unchanged_data_and_hidden_views_ask_for_no_build(monkeypatch, cpu
         screen.replay(cpu_events[:half])  # a run still going
         await settle_plots(pilot)
         asked: list[BuildJob] = []
-        monkeypatch.setattr(PLOT_BUILDER, "submit", asked.append)
+        monkeypatch.setattr(app.plot_builder, "submit", asked.append)
         screen._redraw()
         screen._redraw()
         assert asked == []  # nothing new to show
@@ -283,7 +286,7 @@ async def test_a_loss_plot_hidden_by_the_matrix_on_a_narrow_terminal_is_not_buil
         await pilot.press("m")  # narrow: the matrix takes the loss plot's place
         assert not screen.query_one(LossPlot).laid_out
         asked: list[BuildJob] = []
-        monkeypatch.setattr(PLOT_BUILDER, "submit", asked.append)
+        monkeypatch.setattr(app.plot_builder, "submit", asked.append)
         for event in cpu_events[half:]:
             screen.run.apply(event)
             screen._redraw()

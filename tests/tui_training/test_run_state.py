@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 
 import pytest
 
-from tui.training.config import form_values, trainer_flags, validate, validate_all
-from tui.training.run_state import EMA_BETA, TrainingRun, downsample
-from tui.training.runs import (RunRecorder, export_csv, list_runs, load_run, new_run_dir, write_summary)
+from curriculum.training.client.form import form_values, trainer_flags, validate, validate_all
+from curriculum.training.client.run_state import EMA_BETA, TrainingRun, downsample
+from curriculum.training.client.runs import (RunRecorder, export_csv, list_runs, load_run, new_run_dir, write_summary)
 
 from training_helpers import load_events
 
@@ -135,10 +133,3 @@ def test_csv_export_has_progress_and_eval_rows_with_per_class_columns(tmp_path):
     evals = [r for r in rows if r["kind"] == "eval"]
     assert len(evals) == 3 and float(evals[-1]["test_acc"]) == pytest.approx(0.5204)
     assert sum(r["kind"] == "progress" for r in rows) == len(run.losses)
-
-
-def test_the_store_and_the_model_import_without_textual_or_torch():
-    script = ("import sys, tui.training.runs, tui.training.run_process, tui.training.config\n"
-              "print(sorted(m for m in ('textual', 'rich', 'torch') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

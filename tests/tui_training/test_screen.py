@@ -7,7 +7,7 @@ import csv
 from textual.widgets import ContentSwitcher, Input
 
 from tui.training import TrainingScreen
-from tui.training.runs import EVENTS_FILE, list_runs
+from curriculum.training.client.runs import EVENTS_FILE, list_runs
 from tui.training.widgets.class_panel import ClassPanel
 from tui.training.widgets.loss_plot import LossPlot
 
@@ -117,7 +117,7 @@ async def test_s_again_stops_the_run_cleanly():
         await wait_for(pilot, lambda: len(screen.run.losses) >= 3)
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.run.status == "stopped")
-        assert screen._process.returncode == 130
+        assert screen.session.returncode == 130
         assert "stopped" in text_of(screen, "#status-line")
         assert list_runs()[0].status == "stopped"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import App
 
 from tui.training import TrainingScreen
+from tui.training.widgets.prebuilt_plot import PlotBuilder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FAKE_TRAINER = Path(__file__).resolve().parent / "fake_trainer.py"
@@ -46,9 +47,13 @@ class HostApp(App):
         super().__init__()
         self.defaults = defaults
         self.trainer = trainer
+        self.plot_builder = PlotBuilder()  # the app's plot service, as BlitzApp has one
 
     def on_mount(self) -> None:
         self.push_screen(TrainingScreen(self.defaults, trainer=self.trainer))
+
+    def on_unmount(self) -> None:
+        self.plot_builder.close()
 
 
 async def wait_for(pilot, condition, *, limit_s: float = 20.0) -> None:
@@ -65,10 +70,10 @@ async def wait_for(pilot, condition, *, limit_s: float = 20.0) -> None:
 
 async def settle_plots(pilot, *, limit_s: float = 20.0) -> None:
     """Let the plot thread finish every figure the screen asked for, and the screen paint them."""
-    from tui.training.widgets.prebuilt_plot import PLOT_BUILDER, PrebuiltPlot
+    from tui.training.widgets.prebuilt_plot import PrebuiltPlot
 
     def settled() -> bool:
-        return PLOT_BUILDER.idle and not any(plot.waiting for plot in pilot.app.screen.query(PrebuiltPlot))
+        return pilot.app.plot_builder.idle and not any(plot.waiting for plot in pilot.app.screen.query(PrebuiltPlot))
 
     await pilot.pause()
     await wait_for(pilot, settled, limit_s=limit_s)

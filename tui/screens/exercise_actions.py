@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from curriculum.exercises import next_hint, record_attempt, reveal_solution, solution_needs_confirmation
-from tui.messages import RunOutcome
+from curriculum.exercises import next_hint, reveal_solution, solution_needs_confirmation
+from curriculum.lesson_session import RunOutcome
 from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -39,8 +39,7 @@ class ExerciseActions:
         panel = view.exercise_panel
         attempt = outcome.attempt
         if panel is None or attempt is None:
-            return
-        record_attempt(self.app.progress, self.lesson.id, view.cell, attempt)
+            return  # the session has recorded a pass already; this repaints the panel
         if attempt.passed:
             panel.verdict = ""
             if not panel.passed:
@@ -105,17 +104,13 @@ class ExerciseActions:
         def reset(answer: bool | None) -> None:
             if not answer:
                 return
-            if view.cell.exercise is not None:
-                self.app.progress.reset_exercise(self.lesson.id, view.cell.exercise.id)
-            else:
-                self.app.progress.reset_cell(self.lesson.id, view.cell.id)
-            view.reset(view.cell.source)
+            view.reset(self.session.reset_cell(view.cell.id))
             self.app.schedule_save(now=True)
             self.post_progress()
             view.focus()
 
         self.app.push_screen(
-            ConfirmScreen("Reset this cell to the lesson's original code?\nYour edits and its exercise progress go.", yes="Reset"),
+            ConfirmScreen(_reset_question(view.cell), yes="Reset"),
             reset,
         )
 
@@ -133,3 +128,11 @@ class ExerciseActions:
         for view in self.cell_views:
             view.reset(view.cell.source)
         self.post_progress()
+
+
+def _reset_question(cell) -> str:
+    """Say exactly what a reset forgets: the edits, and for an exercise its pass mark and hints too."""
+    if cell.exercise is None:
+        return "Reset this cell to the lesson's original code?\nYour edits to it will be lost."
+    return ("Reset this exercise to the lesson's original code?\nYour edits will be lost, and it will count "
+            "as never tried: not passed, no hints or solution seen.")

@@ -1,6 +1,7 @@
 """The training screen: configure, run, watch, stop and compare CIFAR-10 training runs.
 
-`TrainingScreen` is imported lazily so `tui.training.runs` and friends load without Textual.
+The run itself (state, folders, process, validation) is the headless `curriculum.training.client`;
+this package holds only its views. `TrainingScreen` is imported lazily.
 """
 
 from __future__ import annotations

@@ -1,17 +1,14 @@
 """The training screen: configure a run, start and stop it with `s`, watch it live, compare runs.
 
-The trainer runs in a subprocess (`run_process`); its reader thread queues events and posts a
-coalescing `MetricsTick`; panels repaint from a timer at most `REDRAW_HZ` times a second.
+A view of the headless `RunSession` (curriculum.training.client): the session's reader thread queues
+events and the screen posts a coalescing `MetricsTick`; panels repaint from a timer at most
+`REDRAW_HZ` times a second.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
 
 from rich.text import Text
 from textual import on, work
@@ -21,11 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
-from tui.training.config import trainer_flags, validate_all
+from curriculum.training.client.run_session import CommandBuilder, RunSession
+from curriculum.training.client.run_state import TrainingRun
+from curriculum.training.client.runs import CSV_FILE, export_csv, list_runs, load_run
 from tui.training.messages import MetricsTick, TrainerExited
-from tui.training.run_process import TrainerProcess, trainer_command
-from tui.training.run_state import TrainingRun
-from tui.training.runs import CSV_FILE, RunRecorder, export_csv, list_runs, load_run, new_run_dir, write_summary
 from tui.training.widgets.accuracy import AccuracyPanel
 from tui.training.widgets.class_panel import ClassPanel
 from tui.training.widgets.config_form import ConfigForm
@@ -38,7 +34,6 @@ from tui.training.widgets.throughput import ThroughputPanel
 
 STATUS_STYLES = {"running": "bold cyan", "starting": "cyan", "stopping": "yellow", "finished": "bold green",
                  "stopped": "bold yellow", "failed": "bold red", "ready": "dim"}
-CommandBuilder = Callable[[Sequence[str]], list[str]]
 
 
 class TrainingScreen(Screen):
@@ -60,22 +55,16 @@ class TrainingScreen(Screen):
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.defaults = dict(defaults or {})
-        self.run = TrainingRun()
-        self.run_folder: Path | None = None
+        self.session = RunSession(on_change=lambda: self.post_message(MetricsTick()),
+                                  on_exit=self._exit_from_thread, trainer=trainer)
+        self._replayed: TrainingRun | None = None
         self.x_axis = "step"
         self.class_mode = "bars"
         self.overlay_on = False
         self.marked: set[Path] = set()
-        self._trainer = trainer or trainer_command
-        self._process: TrainerProcess | None = None
-        self._recorder: RunRecorder | None = None
-        self._requested: dict[str, Any] = {}
-        self._started_at = ""
-        self._inbox: deque[dict[str, Any]] = deque()
         self._overlays: list[tuple[str, TrainingRun]] = []
         self._loaded: dict[Path, TrainingRun | None] = {}
         self._leave_armed_at = 0.0
-        self._last_status: str | None = None
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("", id="status-line")
@@ -110,21 +99,29 @@ class TrainingScreen(Screen):
 
     # --- running the trainer ------------------------------------------------------------
 
+    @property
+    def run(self) -> TrainingRun:
+        """What the panels show: the session's run, or a recorded one being replayed."""
+        return self._replayed if self._replayed is not None else self.session.run
+
+    @property
+    def run_folder(self) -> Path | None:
+        return self.session.folder
+
     def action_toggle_run(self) -> None:
-        if self._process is not None and self._process.running:
+        if self.session.running:
             self.stop_run()
         else:
             self.start_run()
 
     @on(ConfigForm.Submitted)
     def _form_submitted(self) -> None:
-        if not (self._process and self._process.running):
+        if not self.session.running:
             self.start_run()
 
     def start_run(self) -> None:
         form = self.query_one(ConfigForm)
-        values = form.values()
-        errors = validate_all(values)
+        errors = self.session.start(form.values())
         if errors:
             first = form.first_invalid()
             if first is not None:
@@ -132,21 +129,8 @@ class TrainingScreen(Screen):
                 first.focus()
             self.notify("Fix the field marked in red first: " + next(iter(errors.values())), severity="error")
             return
-        self._requested = {k: v for k, v in values.items() if v}
-        self.run_folder = new_run_dir(self._requested)
-        self._started_at = datetime.now().isoformat(timespec="seconds")
-        self.run = TrainingRun(status="starting")
-        self._inbox.clear()
-        self._recorder = RunRecorder(self.run_folder)
-        write_summary(self.run_folder, self.run, self._started_at, self._requested)
-        argv = self._trainer(trainer_flags(values, out_dir=self.run_folder))
-        self._process = TrainerProcess(argv, on_event=self._event_from_thread, on_exit=self._exit_from_thread,
-                                       cwd=self.run_folder)
-        try:
-            self._process.start()
-        except OSError as error:
-            self._process = None
-            self.run.status, self.run.reason = "failed", f"could not start the trainer: {error}"
+        self._replayed = None
+        if self.session.run.is_over:  # the trainer could not even start
             self._settle()
             return
         form.set_locked(True)
@@ -155,56 +139,30 @@ class TrainingScreen(Screen):
         self._redraw()
 
     def stop_run(self) -> None:
-        process = self._process
-        if process is None or not process.running:
-            return
-        self.run.status = "stopping"
-        self.run.reason = "saving a checkpoint"
-        self._stop_in_thread(process)
-        self._redraw()
+        if self.session.stop():
+            self._stop_in_thread()
+            self._redraw()
 
     @work(thread=True, exclusive=True, group="trainer-stop", exit_on_error=False)
-    def _stop_in_thread(self, process: TrainerProcess) -> None:
-        process.stop()
-
-    def _event_from_thread(self, event: dict[str, Any]) -> None:
-        if self._recorder is not None:
-            self._recorder.record(event)
-        self._inbox.append(event)
-        self.post_message(MetricsTick())
+    def _stop_in_thread(self) -> None:
+        self.session.wait_stopped()
 
     def _exit_from_thread(self, returncode: int, stderr_tail: str) -> None:
         self.post_message(TrainerExited(returncode, stderr_tail))
 
     def on_metrics_tick(self, message: MetricsTick) -> None:
-        status = self.run.status
-        while self._inbox:
-            event = self._inbox.popleft()
-            if self.run.status == "stopping" and event.get("type") not in ("end", "error"):
-                self.run.apply(event)
-                self.run.status = "stopping"  # a late `start` must not hide that we asked it to stop
-            else:
-                self.run.apply(event)
-        if self.run.status != status:
-            if status == "starting" and self.run.notice:
+        starting = self.run.status == "starting"
+        if self.session.drain():
+            if starting and self.run.notice:
                 self.notify(self.run.notice, title="Training", timeout=10)
-            if self.run_folder is not None:
-                write_summary(self.run_folder, self.run, self._started_at, self._requested)
             self._redraw()
 
     def on_trainer_exited(self, message: TrainerExited) -> None:
-        self.on_metrics_tick(MetricsTick())  # events still queued come first
-        stop_requested = bool(self._process and self._process.stop_requested)
-        self.run.process_exited(message.returncode, message.stderr_tail, stop_requested)
+        self.session.process_exited(message.returncode, message.stderr_tail)
         self._settle()
 
     def _settle(self) -> None:
-        """The run is over: close its record, unlock the form, say how it ended."""
-        if self._recorder is not None:
-            self._recorder.close()
-            self._recorder = None
-        if self.run_folder is not None:
-            write_summary(self.run_folder, self.run, self._started_at, self._requested)
+        """The run is over: unlock the form, say how it ended."""
         self.query_one(ConfigForm).set_locked(False)
         self._refresh_setup_side()
         self._redraw()
@@ -212,10 +170,10 @@ class TrainingScreen(Screen):
             self.notify(f"Training failed: {self.run.reason}", severity="error", timeout=10)
 
     def replay(self, events: list[dict[str, Any]]) -> None:
-        """Show a recorded event stream as if it had just streamed in (tests, demos)."""
-        self.run = TrainingRun()
+        """Show a recorded event stream (a past run) as if it had just streamed in."""
+        self._replayed = TrainingRun()
         for event in events:
-            self.run.apply(event)
+            self._replayed.apply(event)
         self.query_one(ContentSwitcher).current = "live"
         self._redraw()
         self.call_after_refresh(self._redraw)  # again once the live panels have their sizes
@@ -294,7 +252,7 @@ class TrainingScreen(Screen):
         self._show_live()
 
     def action_past_runs(self) -> None:
-        runs = list_runs(active=self.run_folder if self.run.status in ("starting", "running", "stopping") else None)
+        runs = list_runs(active=self.session.active_folder)
         self.app.push_screen(PastRunsScreen(runs, self.marked), self._past_runs_closed)
 
     def _past_runs_closed(self, marked: set[Path] | None) -> None:
@@ -323,7 +281,7 @@ class TrainingScreen(Screen):
         if isinstance(self.focused, Input):
             self.set_focus(None)
             return
-        running = self._process is not None and self._process.running
+        running = self.session.running
         if self.app.is_screen_installed(self):
             # The app keeps this screen, so the run goes on while the learner reads a lesson.
             if running:
@@ -342,22 +300,8 @@ class TrainingScreen(Screen):
             self.dismiss()
 
     def on_unmount(self) -> None:
-        process = self._process
-        if process is not None and process.running:
-            # Leaving the screen (or the app) must not leave a trainer running behind it.
-            threading.Thread(target=self._stop_and_record, args=(process,), name="trainer-stop", daemon=False).start()
-
-    def _stop_and_record(self, process: TrainerProcess) -> None:
-        """With the screen gone, still let the run's record say how it ended."""
-        process.stop()
-        process.finished.wait(timeout=10)
-        while self._inbox:
-            self.run.apply(self._inbox.popleft())
-        self.run.process_exited(process.returncode or 0, process.last_stderr_line(), stop_requested=True)
-        if self._recorder is not None:
-            self._recorder.close()
-        if self.run_folder is not None:
-            write_summary(self.run_folder, self.run, self._started_at, self._requested)
+        # Leaving the screen (or the app) must not leave a trainer running behind it.
+        self.session.abandon()
 
     def _show_live(self) -> None:
         self.query_one(ContentSwitcher).current = "live"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.training.run_state import TrainingRun
+from curriculum.training.client.run_state import TrainingRun
 
 BAR_FULL = "█"
 BAR_PARTS = " ▏▎▍▌▋▊▉"

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from tui.training.config import FIELDS, KNOWN_DATA, form_values, model_names, preset_defaults, preset_names, validate
+from curriculum.training.client.form import FIELDS, KNOWN_DATA, form_values, model_names, preset_defaults, preset_names, validate
 
 PLACEHOLDERS = {
     "data": "auto",

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual_plotext.plot import Plot
 
-from tui.training.run_state import GpuSample, LossPoint, TrainingRun, downsample, steps_at
+from curriculum.training.client.run_state import GpuSample, LossPoint, TrainingRun, downsample, steps_at
 from tui.training.widgets.loss_plot import other_axis
 from tui.training.widgets.prebuilt_plot import Draw, PrebuiltPlot
 from tui.training.widgets.quiet_static import QuietStatic

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual_plotext.plot import Plot
 
-from tui.training.run_state import LossPoint, TrainingRun, downsample
+from curriculum.training.client.run_state import LossPoint, TrainingRun, downsample
 from tui.training.widgets.prebuilt_plot import Draw, PrebuiltPlot
 
 OVERLAY_COLORS = ("magenta", "green", "yellow")

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.training.runs import CSV_FILE, RunSummary, export_csv, load_run
-from tui.training.run_state import TrainingRun
+from curriculum.training.client.runs import CSV_FILE, RunSummary, export_csv, load_run
+from curriculum.training.client.run_state import TrainingRun
 from tui.training.widgets.quiet_static import QuietStatic
 from tui.training.widgets.throughput import clock
 

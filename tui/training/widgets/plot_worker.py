@@ -9,7 +9,6 @@ as soon as the TUI's end of the socket closes, so it never outlives the app.
 
 from __future__ import annotations
 
-import atexit
 import json
 import pickle
 import re
@@ -88,13 +87,13 @@ WORKER_MAIN = ("import json, sys; sys.path[:0] = json.loads(sys.argv[2]); "
 
 
 class PlotWorker:
-    """The TUI's handle on the worker: started on first use, restarted if it ever dies."""
+    """The TUI's handle on the worker: started on first use, restarted if it ever dies. Its owner
+    (the app's `PlotBuilder`) closes it; should the app die instead, the worker sees EOF and exits."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._conn: Connection | None = None
-        atexit.register(self.close)
 
     @property
     def pid(self) -> int | None:

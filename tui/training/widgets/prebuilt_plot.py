@@ -8,7 +8,6 @@ runs of text into ready-made lines, and the widget only paints them.
 from __future__ import annotations
 
 import itertools
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from textual_plotext.plot import Plot
 
 from tui.training.widgets.plot_worker import PlotWorker, Row
 
-GIL_SWITCH_S = 0.001
 PAINT_HOLD_S = 0.2  # the longest a build waits for a frame to be painted
 Draw = Callable[[Plot], None]  # runs in the plot worker, so picklable: sets the figure's data, title, limits
 MakeDraw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
@@ -45,7 +43,11 @@ class BuildJob:
 
 
 class PlotBuilder:
-    """The one thread that builds figures; a newer request for a view replaces the queued one."""
+    """The one thread that builds figures; a newer request for a view replaces the queued one.
+
+    An app-lifetime service: the app makes one (`app.plot_builder`), plots reach it through
+    `self.app`, and the app closes it when it ends, which stops the worker process too.
+    """
 
     def __init__(self) -> None:
         self._jobs: dict[tuple[int, Hashable], BuildJob] = {}
@@ -56,16 +58,25 @@ class PlotBuilder:
         self.builds = 0
         self.overlapped = False  # a build started while another ran; must never happen
         self.worker = PlotWorker()
+        self._closed = False
+
+    def close(self) -> None:
+        """Drop queued builds, let the thread end and stop the worker process."""
+        with self._wake:
+            self._closed = True
+            self._jobs.clear()
+            self._wake.notify()
+        self.worker.close()
 
     def submit(self, job: BuildJob) -> None:
         with self._wake:
+            if self._closed:
+                return
             slot = (id(job.plot), job.key)
             self._jobs.pop(slot, None)
             self._jobs[slot] = job
             if self._thread is None:
-                # While a figure is sent and its lines read back, the event loop must get the GIL back within
-                # a millisecond, not Python's default 5 ms each time it returns from I/O (a key waits for many).
-                sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
+                # The app keeps GIL turns short while the builder sends figures and reads lines (tui/tuning.py).
                 self._thread = threading.Thread(target=self._run, name="plot-builder", daemon=True)
                 self._thread.start()
             self._wake.notify()
@@ -91,18 +102,19 @@ class PlotBuilder:
             while time.monotonic() < self._hold_until:
                 self._wake.wait(timeout=max(0.001, self._hold_until - time.monotonic()))
 
-    def _next(self) -> BuildJob:
+    def _next(self) -> BuildJob | None:
         with self._wake:
-            while not self._jobs or time.monotonic() < self._hold_until:
+            while not self._closed and (not self._jobs or time.monotonic() < self._hold_until):
                 self._wake.wait(timeout=max(0.001, self._hold_until - time.monotonic()) if self._jobs else None)
+            if self._closed:
+                return None
             slot = next((s for s, job in self._jobs.items() if job.urgent), next(iter(self._jobs)))
             self.overlapped |= self._busy
             self._busy = True
             return self._jobs.pop(slot)
 
     def _run(self) -> None:
-        while True:
-            job = self._next()
+        while (job := self._next()) is not None:
             try:
                 rows = self.worker.build(job.plot.figure_id, job.draw, job.width, job.height, job.theme)
                 self.wait_for_paint()
@@ -114,9 +126,6 @@ class PlotBuilder:
                 with self._wake:
                     self._busy = False
                     self.builds += 1
-
-
-PLOT_BUILDER = PlotBuilder()
 
 
 _FIGURE_IDS = itertools.count()
@@ -140,7 +149,7 @@ def rows_strips(rows: list[Row], width: int, base: Style) -> list[Strip]:
 
 
 class PrebuiltPlot(PlotextPlot):
-    """A PlotextPlot (for its theme) that paints lines built by `PLOT_BUILDER`.
+    """A PlotextPlot (for its theme) that paints lines built by the app's `plot_builder`.
 
     Figures are built in the plot worker: set one up only in the (picklable) `Draw` passed to `request`.
     """
@@ -184,7 +193,7 @@ class PrebuiltPlot(PlotextPlot):
         self._asked[key] = (data, now)
         while len(self._asked) > 4 * self.MAX_VIEWS:
             self._asked.pop(next(iter(self._asked)))
-        PLOT_BUILDER.submit(BuildJob(self, key, data, make_draw(), self.size.width, self.size.height,
+        self.app.plot_builder.submit(BuildJob(self, key, data, make_draw(), self.size.width, self.size.height,
                                      self._get_plotext_theme_name(self.app.theme), self.visual_style.rich_style,
                                      urgent))
 
@@ -203,8 +212,9 @@ class PrebuiltPlot(PlotextPlot):
         self.text = "\n".join(strip.text.rstrip() for strip in self._painted)
         self.refresh()
         # No build may share the GIL with painting this frame (after a key, say); then go on at once.
-        PLOT_BUILDER.hold(PAINT_HOLD_S)
-        self.call_after_refresh(PLOT_BUILDER.release)
+        builder = self.app.plot_builder
+        builder.hold(PAINT_HOLD_S)
+        self.call_after_refresh(builder.release)
         return True
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tui.training.runs import RunSummary
+from curriculum.training.client.runs import RunSummary
 from tui.training.widgets.past_runs import percent
 from tui.training.widgets.quiet_static import QuietStatic
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tui.training.run_state import TrainingRun
+from curriculum.training.client.run_state import TrainingRun
 from tui.training.widgets.quiet_static import QuietStatic
 
 

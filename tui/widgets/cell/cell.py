@@ -36,6 +36,7 @@ class CodeCellView(Horizontal, can_focus=True):
         self._results: ResultsArea | None = None
         self._results_mounted = None  # awaited before the results are filled in
         self.last_count: int | None = None
+        self.last_result = None  # the last run's ExecResult, for export
 
     def compose(self) -> ComposeResult:
         yield Static(self.prompt, classes="prompt")
@@ -134,7 +135,7 @@ class CodeCellView(Horizontal, can_focus=True):
         await self._results_mounted
         self.output.flush()
         results = self._results
-        result = outcome.result
+        result = self.last_result = outcome.result
         if result is None:
             self.prompt = "[ ]"
             self._show_message(outcome.failure or "The kernel could not run this cell.")
@@ -174,7 +175,7 @@ class CodeCellView(Horizontal, can_focus=True):
             self._results.output.clear()
             self._results.hide_leftovers()
         self.prompt = "[ ]"
-        self.last_count = None
+        self.last_count = self.last_result = None
         panel = self.exercise_panel
         if panel is not None:
             panel.passed, panel.hints_used, panel.verdict, panel.solution_shown = False, 0, "", False
@@ -183,6 +184,9 @@ class CodeCellView(Horizontal, can_focus=True):
     def toggle_inspector(self) -> None:
         if self._results is not None:
             self._results.inspector.toggle()
+
+    def toggle_grad_graph(self) -> bool:
+        return self._results is not None and self._results.inspector.toggle_graph()
 
 
 class ResultsArea:

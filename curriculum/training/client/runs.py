@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from curriculum.atomic import write_atomic
 from curriculum.paths import runs_dir
-from tui.training.run_state import TrainingRun
+from curriculum.training.client.run_state import TrainingRun
 
 EVENTS_FILE = "events.jsonl"
 SUMMARY_FILE = "run.json"

@@ -16,6 +16,8 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from curriculum.terminal_text import visible_text
+
 EventCallback = Callable[[dict[str, Any]], None]
 ExitCallback = Callable[[int, str], None]
 LineCallback = Callable[[str], None]
@@ -91,10 +93,11 @@ class TrainerProcess:
             try:
                 event = json.loads(line)
             except json.JSONDecodeError:
-                self._stderr_tail.append(line)  # a stray print: keep it as a possible failure reason
+                self._stderr_tail.append(visible_text(line))  # a stray print: kept as a possible failure reason
                 continue
-            if isinstance(event, dict) and "type" in event:
-                self._on_event(event)
+            if isinstance(event, dict) and "type" in event:  # its texts (paths, errors) are shown: text only
+                self._on_event({key: visible_text(value) if isinstance(value, str) else value
+                                for key, value in event.items()})
         returncode = self._process.wait()
         self._stderr_done.wait(timeout=5)
         self.returncode = returncode
@@ -108,7 +111,7 @@ class TrainerProcess:
         try:
             for line in self._process.stderr:
                 if line.strip():
-                    self._stderr_tail.append(line.rstrip())
+                    self._stderr_tail.append(visible_text(line.rstrip()))
         finally:
             self._stderr_done.set()
 
