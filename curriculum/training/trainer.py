@@ -21,6 +21,7 @@ from curriculum.training.models import build_model
 from curriculum.training.presets import ConfigError, TrainConfig
 from curriculum.training.schedule import lr_factor
 from curriculum.training.steps import TINY_BATCH, make_step
+from curriculum.training.threads import ThreadChooser
 
 PROGRESS_INTERVAL_S = 0.1  # at most 10 progress events a second
 
@@ -70,6 +71,8 @@ class Trainer:
         self.model.to(self.device)
         self.cpu_threads = torch.get_num_threads()
         self.tiny_cpu = self.device.type == "cpu" and config.batch_size <= TINY_BATCH
+        self.threads = (ThreadChooser(self.cpu_threads)
+                        if self.device.type == "cpu" and not self.tiny_cpu and self.cpu_threads > 1 else None)
         self.train_x, self.train_y = resident_tensors(dataset.train_images, dataset.train_labels, self.device)
         self.test_x, self.test_y = resident_tensors(dataset.test_images, dataset.test_labels, self.device)
         self.shard_size = len(self.train_y) // world_size
@@ -141,6 +144,8 @@ class Trainer:
         k = state.step_in_epoch
         paused = 0.0  # seconds spent on mid-epoch test passes, which are not training time
         scheduled, mid_evals = config.schedule != "constant", config.evals_per_epoch > 1
+        if self.threads is not None:
+            self.threads.restart()
         while k < self.steps_per_epoch:
             if self.stop_requested:
                 break
@@ -148,7 +153,10 @@ class Trainer:
             if scheduled:
                 done_before = state.global_step + (k - state.step_in_epoch)
                 step.set_lr(config.lr * lr_factor(config.schedule, done_before, total_steps, config.warmup))
-            step(indices)
+            if self.threads is None:
+                step(indices)
+            else:
+                self.threads.timed(step, indices)
             k += 1
             if mid_evals and k % self.eval_every == 0 and self.steps_per_epoch - k >= max(1, self.eval_every // 2):
                 paused += self._evaluate_mid_epoch(k, time.monotonic() - started - paused)

@@ -152,3 +152,20 @@ def test_uint8_pixels_train_as_their_normalised_floats(step_kind):
         step(torch.arange(4))
     for x, y in zip(on_pixels.parameters(), on_floats.parameters()):
         torch.testing.assert_close(x, y)
+
+
+def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
+    from curriculum.training import threads
+
+    settings = []
+    monkeypatch.setattr(threads.torch, "set_num_threads", settings.append)
+    chooser = threads.ThreadChooser(2, probe_steps=3)
+    for seconds in (0.5, 0.05, 0.05, 0.01, 0.01, 0.01):  # two threads slow (a shared machine), one fast
+        assert chooser.probing
+        chooser.record(seconds)
+    assert not chooser.probing and chooser.chosen == 1 and settings[-1] == 1
+    chooser.restart()
+    for seconds in (0.01, 0.01, 0.01, 0.02, 0.02, 0.02):
+        chooser.record(seconds)
+    assert chooser.chosen == 2 and settings[-1] == 2
+    assert not threads.ThreadChooser(1).probing  # one core: nothing to choose
