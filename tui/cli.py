@@ -14,6 +14,7 @@ import sys
 
 from curriculum.cli_args import OneLineParser, at_least, memory_mb, seconds
 from curriculum.lesson import lesson_numbers
+from curriculum.kernel.backends import CHOICES as ISOLATION_CHOICES
 
 # name -> module that defines it; order is the order `--help` lists them in.
 SUBCOMMANDS = {
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--data", metavar="SRC", help="training screen default data source: cifar10, synthetic or a folder")
     app.add_argument("--epochs", type=at_least(1), metavar="N", help="training screen default epochs")
     app.add_argument("--device", metavar="D", help="training screen default device: auto, cpu, cuda or cuda:N")
-    app.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"], help="kernel sandbox level (default: strongest available)")
+    app.add_argument("--isolation", choices=ISOLATION_CHOICES, help="kernel sandbox level (default: strongest available)")
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
     app.add_argument("--memory-mb", type=memory_mb, metavar="MB", help="memory cap per kernel")
     app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
