@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 
 SCREEN_NAME = "training"
@@ -20,6 +22,17 @@ def open_training(app: App, defaults: dict | None = None) -> None:
         app.notify(f"The training screen is not available in this build ({error}).", title="Training", severity="warning")
         return
     settings = {**(defaults or {}), **app.options.training}
-    screen = TrainingScreen(defaults=settings or None)
+    attach = Path(app.options.attach_run) if app.options.attach_run else None
+    screen = TrainingScreen(defaults=settings or None, detached=True, attach=attach)
     app.install_screen(screen, SCREEN_NAME)
     app.show_screen(screen)
+
+
+def live_run_notice(app: App) -> str | None:
+    """The line printed as the app quits while a detached run goes on: it keeps going, and how to come back."""
+    if not app.is_screen_installed(SCREEN_NAME):
+        return None
+    session = app.get_screen(SCREEN_NAME).session
+    if not (session.running and session.folder is not None):
+        return None
+    return f"Training keeps going in the background; come back with: blitz-tui runs attach {session.folder.name}"

@@ -14,7 +14,7 @@ from tui.screens.home import HomeScreen
 class RecordingTrainingScreen(Screen):
     made: list[dict | None] = []
 
-    def __init__(self, defaults: dict | None = None) -> None:
+    def __init__(self, defaults: dict | None = None, **options) -> None:  # options: detached, attach
         super().__init__()
         RecordingTrainingScreen.made.append(defaults)
 

@@ -18,9 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
+from curriculum.training import detached as detached_runs
+from curriculum.training.client.run_process import TrainerProcess
 from curriculum.training.client.run_session import CommandBuilder, RunSession
+from curriculum.training.detached import list_runs
+from curriculum.training.detached_trainer import DetachedTrainer
 from curriculum.training.client.run_state import TrainingRun
-from curriculum.training.client.runs import CSV_FILE, export_csv, list_runs, load_run
+from curriculum.training.client.runs import CSV_FILE, export_csv, load_run
 from tui.training.messages import MetricsTick, TrainerExited
 from tui.training.widgets.accuracy import AccuracyPanel
 from tui.training.widgets.class_panel import ClassPanel
@@ -49,14 +53,21 @@ class TrainingScreen(Screen):
         Binding("p", "past_runs", "Runs"),
         Binding("e", "export", "CSV"),
         Binding("escape", "leave", "Back"),
+        Binding("r", "resume", "Resume", show=False),  # offered on the status line when it applies
+        Binding("w", "watch_next", "Next live run", show=False),  # offered when several runs are live
     ]
 
     def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
+                 detached: bool = False, attach: Path | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.defaults = dict(defaults or {})
+        # The app's runs are detached (they outlive it); a screen made without `detached` pipes its trainer.
+        self.detached = detached
+        self._attach_to = attach
         self.session = RunSession(on_change=lambda: self.post_message(MetricsTick()),
-                                  on_exit=self._exit_from_thread, trainer=trainer)
+                                  on_exit=self._exit_from_thread, trainer=trainer,
+                                  process_class=DetachedTrainer if detached else TrainerProcess)
         self._replayed: TrainingRun | None = None
         self.x_axis = "step"
         self.class_mode = "bars"
@@ -65,6 +76,7 @@ class TrainingScreen(Screen):
         self._overlays: list[tuple[str, TrainingRun]] = []
         self._loaded: dict[Path, TrainingRun | None] = {}
         self._leave_armed_at = 0.0
+        self._live: list[Path] = []  # detached runs still going, newest first (refreshed every 2 s)
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("", id="status-line")
@@ -92,6 +104,42 @@ class TrainingScreen(Screen):
         self.set_interval(1 / self.REDRAW_HZ, self._tick)
         self._refresh_setup_side()
         self._redraw()
+        if self.detached:
+            self._reattach()
+            self._count_live()
+            self.set_interval(2.0, self._count_live)
+
+    def _count_live(self) -> None:
+        self._live = detached_runs.live_folders()
+
+    def action_watch_next(self) -> None:
+        """Watch the next live run (detached runs outlive the app, so several may be going)."""
+        if self.detached:
+            self._count_live()
+        current, live = self.session.folder, self._live
+        following = live[(live.index(current) + 1) % len(live)] if current in live else (live or [None])[0]
+        if following is None or following == current:
+            self.notify("w switches between live runs; no other run is live.")
+            return
+        self.session.abandon()  # stop following this one; it keeps training
+        self._attach_to = following
+        self._reattach()
+
+    def _reattach(self) -> None:
+        """Watch the run asked for, or else the newest live one: its history first, then as it goes."""
+        folder = self._attach_to
+        if folder is None:
+            live = detached_runs.live_folders()
+            folder = live[0] if live else None
+        if folder is None or detached_runs.read_state(folder) is None:
+            if self._attach_to is not None:
+                self.notify(f"{self._attach_to} is not a detached run", severity="error")
+            return
+        state = detached_runs.read_state(folder) or {}
+        self.session.attach(folder, started_at=str(state.get("started") or ""))
+        self.query_one(ConfigForm).set_locked(True)
+        self._show_live()
+        self.notify(f"Watching run {folder.name}", timeout=5)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -220,7 +268,28 @@ class TrainingScreen(Screen):
             line.append("  synthetic data", style="yellow")
         if run.status == "ready":
             line.append("  s: start   Tab: edit the configuration", style="dim")
+        if self._resumable():
+            line.append("  r: resume from its checkpoint", style="bold")
+        if len(self._live) > 1:
+            line.append(f"  {len(self._live)} runs live · w: watch the next", style="bold")
         self.query_one("#status-line", QuietStatic).show(line)
+
+    def _resumable(self) -> bool:
+        folder = self.session.folder
+        return (self.detached and self._replayed is None and folder is not None and not self.session.running
+                and self.session.run.status in ("stopped", "failed") and detached_runs.has_checkpoint(folder))
+
+    def action_resume(self) -> None:
+        """Continue the stopped or failed run from its last checkpoint, in its own folder: still one run."""
+        if not self._resumable():
+            self.notify("r resumes a stopped or failed run that saved a checkpoint; this one cannot be.")
+            return
+        self.session.resume(self.session.folder)
+        if self.session.run.is_over:
+            self._settle()
+            return
+        self.query_one(ConfigForm).set_locked(True)
+        self._show_live()
 
     # --- keys ---------------------------------------------------------------------------
 

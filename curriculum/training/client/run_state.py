@@ -66,6 +66,7 @@ class TrainingRun:
     last_t: float = 0.0
     version: int = 0  # bumps on every event so panels can tell whether to redraw
     _ema_raw: float = 0.0
+    _t_offset: float = 0.0  # a resumed part's clock starts at 0 again: it continues where the last part stopped
 
     @property
     def classes(self) -> list[str]:
@@ -86,7 +87,10 @@ class TrainingRun:
     def apply(self, event: dict[str, Any]) -> None:
         """Fold one trainer event into the run; unknown types are ignored so newer trainers still work."""
         kind = event.get("type")
-        t = _number(event.get("t"), self.last_t)
+        if kind == "start" and event.get("resumed_from") and self.version:
+            self._t_offset = self.last_t
+            self.final = None  # the earlier part's end no longer says how the run stands
+        t = _number(event.get("t"), self.last_t - self._t_offset) + self._t_offset
         self.last_t = max(self.last_t, t)
         self.version += 1
         handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) else None
