@@ -6,6 +6,7 @@ builder, the progress store) and closes them when it ends; screens reach them th
 
 from __future__ import annotations
 
+import signal
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -17,6 +18,7 @@ from curriculum.kernel.spare import SparePool
 from curriculum.lesson import LESSONS_ENV, BrokenLesson, Lesson, lessons_dir, load_all
 from curriculum.lesson_session import KernelFactory, LessonSession
 from tui.commands import lesson_commands
+from tui.hangup import TerminalWatch
 from tui.kernels import real_kernel_factory
 from tui.keymap import lesson_keys
 from tui.messages import ProgressChanged
@@ -69,6 +71,7 @@ class BlitzApp(App):
         # The one spare kernel all lessons share (each kernel holds ~500 MB once torch is in).
         self.spares = SparePool()
         self.tuning = RuntimeTuning()
+        self.terminal = TerminalWatch()  # ends the app when its terminal hangs up unannounced
         self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
@@ -102,11 +105,19 @@ class BlitzApp(App):
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
         self.tuning.apply()
         self.call_after_refresh(self.tuning.freeze_startup_objects)
+        if not self.is_headless:
+            self.set_interval(1.0, self._end_if_terminal_gone)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
         elif self.options.open_training or self.options.attach_run:
             self.action_training()
         self._check_size()
+
+    def _end_if_terminal_gone(self) -> None:
+        if self.terminal.gone():  # as after a SIGHUP: edits saved, kernels stopped, exit status 129
+            self.save_now()
+            self.shutdown_kernels()
+            self.exit(return_code=128 + signal.SIGHUP)
 
     def on_resize(self, event) -> None:
         self._check_size(event.size.width, event.size.height)

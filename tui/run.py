@@ -43,7 +43,10 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         app.run()
         if app.exit_notice:
-            print(app.exit_notice)  # plain, one line: a copied command stays whole
+            try:
+                print(app.exit_notice)  # plain, one line: a copied command stays whole
+            except OSError:
+                pass  # the terminal hung up: nobody is there to read it
     except _Ended as ending:
         ended_by = ending.signum
     except KeyboardInterrupt:
