@@ -48,7 +48,14 @@ def cell_texts(lesson, progress) -> dict[str, str]:
     return texts
 
 
-def notebook(lesson, texts: dict[str, str], outputs: dict[str, CellOutput] | None = None):
+def _blocks(lesson, scratch):
+    """Prose, the lesson's code cells and the learner's scratch cells, in the lesson screen's order."""
+    from curriculum.progress import with_scratch_cells
+
+    return with_scratch_cells(lesson.blocks, scratch or [])
+
+
+def notebook(lesson, texts: dict[str, str], outputs: dict[str, CellOutput] | None = None, scratch=None):
     """An nbformat v4 notebook of the lesson: Markdown cells for prose, code cells with their outputs."""
     import nbformat
     from nbformat import v4
@@ -56,13 +63,15 @@ def notebook(lesson, texts: dict[str, str], outputs: dict[str, CellOutput] | Non
     from curriculum.lesson import CodeCell, Prose
 
     cells = []
-    for block in lesson.blocks:
+    for block in _blocks(lesson, scratch):
         if isinstance(block, Prose):
             if block.markdown.strip():
                 cells.append(v4.new_markdown_cell(block.markdown.strip("\n")))
-        elif isinstance(block, CodeCell):
-            cell = v4.new_code_cell(texts.get(block.id, block.source).rstrip("\n"))
-            cell.metadata["blitz_tui"] = {"cell_id": block.id, "exercise": block.exercise is not None}
+        else:  # a lesson code cell or a scratch cell
+            exercise = isinstance(block, CodeCell) and block.exercise is not None
+            cell = v4.new_code_cell(_text(block, texts).rstrip("\n"))
+            cell.metadata["blitz_tui"] = {"cell_id": block.id, "exercise": exercise,
+                                          "scratch": not isinstance(block, CodeCell)}
             shown = (outputs or {}).get(block.id)
             if shown is not None:
                 cell.execution_count = shown.execution_count
@@ -93,28 +102,35 @@ def _outputs(shown: CellOutput) -> list:
     return result
 
 
-def percent_script(lesson, texts: dict[str, str]) -> str:
+def _text(block, texts: dict[str, str]) -> str:
+    """What the learner has in the cell now (a lesson cell's `source`, a scratch cell's `text`)."""
+    return texts.get(block.id, getattr(block, "source", None) or getattr(block, "text", ""))
+
+
+def percent_script(lesson, texts: dict[str, str], scratch=None) -> str:
     """A `# %%` script: prose as commented Markdown cells (they run as nothing), code cells as they are."""
     from curriculum.lesson import CodeCell, Prose
 
     parts = [f"# %% [markdown]\n# # Lesson {lesson.number}: {lesson.title}\n"
              f"# Exported by blitz-tui; run it with `blitz-tui exec {lesson.path.stem}.py`.\n"]
-    for block in lesson.blocks:
+    for block in _blocks(lesson, scratch):
         if isinstance(block, Prose):
             if block.markdown.strip():
                 lines = block.markdown.strip("\n").splitlines()
                 parts.append("# %% [markdown]\n" + "".join(f"# {line}".rstrip() + "\n" for line in lines))
-        elif isinstance(block, CodeCell):
-            parts.append(f"# %% id={block.id}\n" + texts.get(block.id, block.source).rstrip("\n") + "\n")
+        else:
+            parts.append(f"# %% id={block.id}\n" + _text(block, texts).rstrip("\n") + "\n")
     return "\n".join(parts)
 
 
-def render(lesson, texts: dict[str, str], fmt: str, outputs: dict[str, CellOutput] | None = None) -> str:
+def render(lesson, texts: dict[str, str], fmt: str, outputs: dict[str, CellOutput] | None = None,
+           scratch=None) -> str:
+    """The lesson as `fmt`; `scratch` is the learner's scratch cells (`ProgressStore.scratch_cells`)."""
     if fmt == "py":
-        return percent_script(lesson, texts)
+        return percent_script(lesson, texts, scratch)
     import nbformat
 
-    return nbformat.writes(notebook(lesson, texts, outputs))
+    return nbformat.writes(notebook(lesson, texts, outputs, scratch))
 
 
 def default_name(lesson, fmt: str) -> str:
@@ -133,7 +149,8 @@ def export(lesson, fmt: str, target: Path, progress=None, outputs: dict[str, Cel
     """Write the lesson's current cells to `target` atomically; OSError when it cannot be written."""
     from curriculum.atomic import write_atomic
 
-    write_atomic(target, render(lesson, cell_texts(lesson, progress), fmt, outputs))
+    scratch = progress.scratch_cells(lesson.id) if progress is not None else None
+    write_atomic(target, render(lesson, cell_texts(lesson, progress), fmt, outputs, scratch))
     return target
 
 

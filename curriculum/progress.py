@@ -48,6 +48,31 @@ class ScratchCell:
     text: str
 
 
+def with_scratch_cells(blocks, scratch: list[ScratchCell]):
+    """The lesson's blocks with the scratch cells in their places, in screen order.
+
+    Each scratch cell names the cell just above it (None: the top of the lesson); one whose cell the
+    lesson no longer has is kept, at the end. The lesson screen and export both read this order.
+    """
+    from curriculum.lesson import CodeCell
+
+    below = {cell.after: cell for cell in scratch}
+
+    def chain(cell_id):
+        while cell_id in below:
+            cell = below.pop(cell_id)
+            yield cell
+            cell_id = cell.id
+
+    yield from chain(None)
+    for block in blocks:
+        yield block
+        if isinstance(block, CodeCell):
+            yield from chain(block.id)
+    for after in list(below):
+        yield from chain(after)
+
+
 class ProgressStore:
     def __init__(self, path: Path | None = None, *, claim: bool = False) -> None:
         """`claim`: take the progress lock first (raises ProgressInUse naming the app that holds it)."""

@@ -105,3 +105,25 @@ def test_bad_values_exit_2_with_one_line(args, tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 or "usage:" in done.stderr
+
+
+def test_scratch_cells_are_exported_where_the_screen_shows_them(tmp_path):
+    """A learner's scratch cell is part of their work: it sits below the cell it was made under."""
+    lesson = lesson_one()
+    first, second = lesson.cells[0], lesson.cells[1]
+    store = ProgressStore()
+    scratch = store.add_scratch_cell(lesson.id, first.id)
+    store.set_scratch_text(lesson.id, scratch.id, "print('FROM-MY-SCRATCH-CELL')\n")
+    assert store.save(force=True)
+
+    done = blitz("export", "1", "-o", str(tmp_path / "l1.ipynb"))
+    assert done.returncode == 0, done.stderr
+    ids = [cell.metadata["blitz_tui"]["cell_id"] for cell in nbformat.read(str(tmp_path / "l1.ipynb"), 4).cells
+           if cell.cell_type == "code"]
+    assert ids[ids.index(first.id) + 1] == scratch.id and ids[ids.index(scratch.id) + 1] == second.id
+
+    script = tmp_path / "l1.py"
+    assert blitz("export", "1", "-o", str(script)).returncode == 0
+    ran = blitz("exec", str(script))
+    assert ran.returncode == 0, ran.stderr
+    assert "FROM-MY-SCRATCH-CELL" in ran.stdout

@@ -45,7 +45,8 @@ def export_lesson(screen: LessonScreen, fmt: str, folder: Path | None = None) ->
     try:
         from curriculum.atomic import write_atomic
 
-        write_atomic(target, render(lesson, texts, fmt, shown_outputs(screen) if fmt == "ipynb" else None))
+        outputs = shown_outputs(screen) if fmt == "ipynb" else None
+        write_atomic(target, render(lesson, texts, fmt, outputs, screen.app.progress.scratch_cells(lesson.id)))
     except Exception as error:  # a full disk or a notebook nbformat rejects: said in the app, never a crash
         screen.app.notify(f"Could not export: {error}", severity="error", timeout=8)
         return None

@@ -169,15 +169,6 @@ class CellActions:
                 view.remove()
         super().reset_all_cells()
 
-    def scratch_views_after(self, cell_id: str | None, below: dict) -> list[CodeCellView]:
-        """The chain of saved scratch cells that sit below `cell_id` (each names the one above it)."""
-        views = []
-        while cell_id in below:
-            scratch = below.pop(cell_id)
-            views.append(CodeCellView(scratch_cell(scratch.id), scratch.text, scratch=True))
-            cell_id = scratch.id
-        return views
-
     # ----- completion and signatures: asked in a worker, shown only if the text has not moved on
     # Named handlers, not @on: Textual collects @on only in classes it builds (this is a mixin).
     def on_cell_editor_completion_requested(self, event: CellEditor.CompletionRequested) -> None:

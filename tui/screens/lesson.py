@@ -19,8 +19,9 @@ from textual.worker import Worker, WorkerState
 
 from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
 from curriculum.lesson_session import LessonSession, RunOutcome
+from curriculum.progress import with_scratch_cells
 from tui.messages import CellFinished, KernelChanged, ProgressChanged
-from tui.screens.cell_actions import CellActions
+from tui.screens.cell_actions import CellActions, scratch_cell
 from tui.screens.exercise_actions import ExerciseActions
 from tui.widgets.cell.cell import CodeCellView
 from tui.widgets.cell.completion import CompletionList
@@ -69,17 +70,14 @@ class LessonScreen(CellActions, ExerciseActions, Screen):
         yield Footer(compact=True)
 
     def _blocks(self, lesson: Lesson) -> ComposeResult:
-        below = {scratch.after: scratch for scratch in self.app.progress.scratch_cells(lesson.id)}
-        yield from self.scratch_views_after(None, below)
-        for block in lesson.blocks:
+        for block in with_scratch_cells(lesson.blocks, self.app.progress.scratch_cells(lesson.id)):
             if isinstance(block, Prose):
                 # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
                 yield Static(RichMarkdown(block.markdown, code_theme="monokai"), classes="prose")
             elif isinstance(block, CodeCell):
                 yield CodeCellView(block, self.session.text_of(block))
-                yield from self.scratch_views_after(block.id, below)
-        for after in list(below):  # placed below a cell the lesson no longer has: keep them, at the end
-            yield from self.scratch_views_after(after, below)
+            else:  # the learner's own scratch cell
+                yield CodeCellView(scratch_cell(block.id), block.text, scratch=True)
 
     def on_mount(self) -> None:
         if self.session is None:
