@@ -74,14 +74,15 @@ def with_scratch_cells(blocks, scratch: list[ScratchCell]):
 
 
 class ProgressStore:
-    def __init__(self, path: Path | None = None, *, claim: bool = False) -> None:
-        """`claim`: take the progress lock first (raises ProgressInUse naming the app that holds it)."""
+    def __init__(self, path: Path | None = None, *, claim: bool = False, claim_wait: float = 0.0) -> None:
+        """`claim`: take the progress lock first (raises ProgressInUse naming the app that holds it),
+        trying for up to `claim_wait` seconds while its holder may be closing."""
         self.path = Path(path) if path is not None else paths.progress_file()
         self.notice: str | None = None  # one line for the learner when the file had to be moved aside
         self.save_error: str | None = None  # why the last save failed, or None
         self.claim = ProgressLock(self.path)
         if claim:
-            self.claim.acquire()  # before loading: what we load is then what nobody else will overwrite
+            self.claim.acquire(claim_wait)  # before loading: what we load is then what nobody else will overwrite
         self._lock = threading.RLock()
         self._dirty = False
         self._data = self._load()

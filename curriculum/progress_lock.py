@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from pathlib import Path
 
 
@@ -34,19 +35,27 @@ class ProgressLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> None:
-        """Take the lock for this process, or raise ProgressInUse naming the holder."""
+    def acquire(self, wait: float = 0.0) -> None:
+        """Take the lock for this process, or raise ProgressInUse naming the holder.
+
+        `wait`: seconds to keep trying while another app holds it (one that is just closing)."""
         if self._fd is not None:
             return
         fd = self._open()
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            pid = _pid_in(fd)
-            os.close(fd)
-            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise ProgressInUse(self.progress_path, pid) from None
-            raise
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    continue
+                pid = _pid_in(fd)
+                os.close(fd)
+                if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                    raise ProgressInUse(self.progress_path, pid) from None
+                raise
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd

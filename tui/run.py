@@ -11,6 +11,7 @@ from tui.options import AppOptions
 
 # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app the way Ctrl-C's SIGINT does: edits saved first.
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+APP_CLOSING_S = 5.0  # how long a new app waits for the progress lock of one that is shutting down
 
 
 class _Ended(KeyboardInterrupt):
@@ -30,7 +31,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     probe.join(timeout=2.0)
     try:
-        progress = ProgressStore(claim=True)
+        # A page reload under `blitz-tui serve`, or quit-then-start, can find the last app still closing.
+        progress = ProgressStore(claim=True, claim_wait=APP_CLOSING_S)
         app = BlitzApp(options, progress=progress)
     except ProgressInUse as error:
         print(f"blitz-tui: {error}", file=sys.stderr)

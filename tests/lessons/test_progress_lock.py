@@ -76,3 +76,17 @@ def test_a_lock_file_that_is_a_link_is_not_followed(private_home, tmp_path):
     with pytest.raises(OSError):
         ProgressStore(claim=True)
     assert target.read_text() == "keep me"
+
+
+def test_a_claim_waits_for_an_app_that_is_closing(tmp_path):
+    """A page reload in `serve` starts the new app while the old one still holds the lock for a moment."""
+    import threading
+
+    from curriculum.progress import ProgressStore
+
+    path = tmp_path / "progress.json"
+    first = ProgressStore(path, claim=True)
+    threading.Timer(0.5, first.close).start()
+    second = ProgressStore(path, claim=True, claim_wait=10.0)
+    assert second.claim.held
+    second.close()
