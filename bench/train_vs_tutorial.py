@@ -82,7 +82,7 @@ def preset_run(dataset, preset: str, device: str, streaming: bool, stop_at: floa
     from curriculum.training.trainer import Trainer
 
     evals: list[dict] = []
-    sinks = [lambda e: evals.append(e) if e["type"] == "eval" else None]
+    sinks = [lambda e: evals.append(e.to_dict()) if e.TYPE == "eval" else None]
     devnull = open(os.devnull, "w")
     if streaming:
         sinks.append(JsonLinesSink(devnull))

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     code = distributed_entry(args)  # --nproc/--nnodes: torchrun and its ranks; None: this process trains
     if code is not None:
         return code
-    from curriculum.training.events import Emitter, JsonLinesSink
+    from curriculum.training.events import Emitter, EndEvent, ErrorEvent, JsonLinesSink
 
     if args.json:
         sink = JsonLinesSink(sys.stdout)
@@ -112,14 +112,13 @@ def run(args: argparse.Namespace) -> int:
         status = trainer.run()
         return 130 if status == "stopped" else 0
     except KeyboardInterrupt:
-        emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,
-                     images_per_s=0.0, world_size=1, ranks=[])
+        emitter.emit(EndEvent.stopped_early())
         return 130
     except Exception as error:
         from curriculum.training.session import failure
 
         message, status = failure(error)
-        emitter.emit("error", message=message)
+        emitter.emit(ErrorEvent(message=message))
         print(f"blitz-tui train: error: {message}", file=sys.stderr)
         return status
     finally:

@@ -1,8 +1,6 @@
 """Training data: where it comes from and decoding it once (lesson 4's folder: `lesson_data`).
 
-Sources (`--data`): `cifar10` (downloaded into the cache), a folder (a torchvision CIFAR-10 root or
-an ImageFolder tree train/<class>/, test/<class>/; a .zip of one works too), `synthetic` or
-`synthetic:N` (generated, N training images). Every source is decoded once into uint8 tensors and
+Sources (`--data`) are named as `data_source.resolve` says. Every source is decoded once into uint8 tensors and
 cached under `cache_dir()/datasets`, keyed by source, so the next start skips the decoding.
 """
 
@@ -18,9 +16,9 @@ import torch
 
 from curriculum.atomic import write_atomic
 from curriculum.paths import cache_dir
-from curriculum.training import sources
+from curriculum.training import data_source, sources
 from curriculum.training.sources import DataError
-from curriculum.training.synthetic import CIFAR10_CLASSES, DEFAULT_TRAIN, make_synthetic
+from curriculum.training.synthetic import CIFAR10_CLASSES, make_synthetic
 
 __all__ = ["DataError", "Dataset", "load_dataset"]
 
@@ -51,24 +49,27 @@ class Dataset:
 
 
 def load_dataset(source: str | None = None, *, show_progress: bool = True) -> Dataset:
-    """The dataset `source` names (see the module docstring); None picks cifar10, else synthetic."""
-    if source in (None, "", "auto"):
+    """The dataset `source` names (the rules: `data_source.resolve`)."""
+    try:
+        chosen = data_source.resolve(source)
+    except data_source.DataSourceError as error:
+        raise DataError(str(error)) from None
+    if chosen.kind == "auto":
         if _cifar10_batches() is None and not _cache_file("cifar10").is_file():
             try:
                 return _cifar10(show_progress)
             except DataError as error:
-                data = _synthetic(DEFAULT_TRAIN)
-                data.notice = f"CIFAR-10 is not available ({error}); training on the SYNTHETIC set instead"
+                data = _synthetic(data_source.DEFAULT_SYNTHETIC)
+                data.notice = f"CIFAR-10 is not available ({error}). {data_source.SYNTHETIC_WARNING}"
                 return data
         return _cifar10(show_progress)
-    if source == "cifar10":
+    if chosen.kind == "cifar10":
         return _cifar10(show_progress)
-    if source == "synthetic" or source.startswith("synthetic:"):
-        count = source.partition(":")[2]
-        if count and (not count.isdigit() or int(count) < 10):
-            raise DataError(f"synthetic:N needs a whole number N of at least 10, got {count!r}")
-        return _synthetic(int(count) if count else DEFAULT_TRAIN)
-    return _folder(Path(source).expanduser())
+    if chosen.kind == "synthetic":
+        data = _synthetic(chosen.count)
+        data.notice = data_source.SYNTHETIC_WARNING
+        return data
+    return _folder(chosen.path)
 
 
 def _cache_file(key: str) -> Path:

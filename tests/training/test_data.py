@@ -58,7 +58,7 @@ def test_a_zip_of_an_image_folder_works(tmp_path):
 
 
 @pytest.mark.parametrize("make, expected", [
-    (lambda tmp: tmp / "nowhere", "no such folder"),
+    (lambda tmp: tmp / "nowhere", "no such file or folder"),
     (lambda tmp: tmp, "neither a CIFAR-10 folder"),
 ])
 def test_unusable_folders_are_one_clear_line(tmp_path, make, expected):

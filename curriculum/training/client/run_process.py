@@ -6,7 +6,6 @@ group, and a Ctrl-C in the learner's terminal never reaches it by accident.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,9 +13,11 @@ import sys
 import threading
 from collections import deque
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
-EventCallback = Callable[[dict[str, Any]], None]
+from curriculum.training.events import TrainingEvent, parse_event
+
+EventCallback = Callable[[TrainingEvent], None]
 ExitCallback = Callable[[int, str], None]
 LineCallback = Callable[[str], None]
 
@@ -88,13 +89,11 @@ class TrainerProcess:
             line = line.strip()
             if not line:
                 continue
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
+            event = parse_event(line)
+            if event is None:
                 self._stderr_tail.append(line)  # a stray print: keep it as a possible failure reason
                 continue
-            if isinstance(event, dict) and "type" in event:
-                self._on_event(event)
+            self._on_event(event)
         returncode = self._process.wait()
         self._stderr_done.wait(timeout=5)
         self.returncode = returncode
