@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from curriculum.cli_args import at_least, seconds
+from curriculum.training.options import add_app_flags
 
 # name -> module that defines it; order is the order `--help` lists them in.
 SUBCOMMANDS = {
@@ -30,9 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app = parser.add_argument_group("app options (when no subcommand is given)")
     app.add_argument("--lesson", type=int, choices=range(1, 6), metavar="N", help="open lesson N (1-5) at start")
-    app.add_argument("--data", metavar="SRC", help="training screen default data source: cifar10, synthetic or a folder")
-    app.add_argument("--epochs", type=at_least(1), metavar="N", help="training screen default epochs")
-    app.add_argument("--device", metavar="D", help="training screen default device: auto, cpu, cuda or cuda:N")
+    add_app_flags(app)  # --data, --epochs, --device: from the training options table
     app.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"], help="kernel sandbox level (default: strongest available)")
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
     app.add_argument("--memory-mb", type=at_least(1), metavar="MB", help="memory cap per kernel")

@@ -299,9 +299,9 @@ class LessonScreen(ExerciseActions, Screen):
 
     def training_defaults(self) -> dict | None:
         """The lesson's training settings (front matter `train_*` keys), or None when it has none."""
-        meta = getattr(self.lesson, "meta", None) or {}
-        settings = {key[len("train_"):]: value for key, value in meta.items() if key.startswith("train_")}
-        return settings or None
+        from curriculum.training.options import lesson_recipe
+
+        return lesson_recipe(getattr(self.lesson, "meta", None) or {}) or None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "train_this":

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
+from curriculum.training.client.form import form_values
 from curriculum.training.client.run_session import CommandBuilder, RunSession
 from curriculum.training.client.run_state import TrainingRun
 from curriculum.training.client.runs import CSV_FILE, export_csv, list_runs, load_run
@@ -51,10 +52,11 @@ class TrainingScreen(Screen):
         Binding("escape", "leave", "Back"),
     ]
 
-    def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
+    def __init__(self, defaults: dict | None = None, *, start: bool = False, trainer: CommandBuilder | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.defaults = dict(defaults or {})
+        self._start_on_mount = start  # a lesson's `T`: its recipe runs at once
         self.session = RunSession(on_change=lambda: self.post_message(MetricsTick()),
                                   on_exit=self._exit_from_thread, trainer=trainer)
         self._replayed: TrainingRun | None = None
@@ -92,6 +94,8 @@ class TrainingScreen(Screen):
         self.set_interval(1 / self.REDRAW_HZ, self._tick)
         self._refresh_setup_side()
         self._redraw()
+        if self._start_on_mount:
+            self.call_after_refresh(self.start_run)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -137,6 +141,15 @@ class TrainingScreen(Screen):
         self.set_focus(None)
         self.query_one(ContentSwitcher).current = "live"
         self._redraw()
+
+    def train_recipe(self, settings: dict) -> None:
+        """A lesson's `T` on the open screen: exactly its recipe in the form (nothing typed earlier
+        stays), then the run starts, unless one is going."""
+        if self.session.running:
+            self.notify("A run is going: s stops it; then T starts the lesson's recipe.", severity="warning")
+            return
+        self.query_one(ConfigForm).set_values(form_values(settings))
+        self.start_run()
 
     def stop_run(self) -> None:
         if self.session.stop():
