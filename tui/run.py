@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tui import images
+from curriculum.training.data_source import DATA_ENV, resolve
 from tui.options import AppOptions
 
 
 def run_app(args: argparse.Namespace) -> int:
     options = AppOptions.from_args(args)
+    if options.training.get("data"):
+        # Lesson kernels (started from this process) follow the app's --data: lesson_data_root() reads it.
+        os.environ[DATA_ENV] = resolve(options.training["data"]).text
     # The terminal probe for pictures overlaps the Textual import; both must finish before `run`.
     probe = images.prepare()
     from tui.app import BlitzApp

@@ -167,3 +167,22 @@ async def test_the_form_takes_a_zip_of_an_image_folder_and_names_what_a_bad_one_
         await pilot.pause()
         assert field.has_class("-invalid")
         assert "holds neither a CIFAR-10 folder" in str(app.screen.query_one("#error-data").render())
+
+
+async def test_letters_typed_in_the_form_are_text_and_act_only_after_escape():
+    """The first Tab used to land on the form's invisible container, where `s` started a run and `e` exported."""
+    app = HostApp(defaults={"data": "synthetic"}, trainer=fake_trainer("cpu_synthetic.jsonl"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.press("tab")
+        data = screen.query_one("#field-data", Input)
+        assert app.focused is data  # the first Tab reaches the first field
+        data.value = ""
+        await pilot.press(*"/tmp/see1q/pesxmoc")
+        assert data.value == "/tmp/see1q/pesxmoc"
+        assert screen.run.status == "ready" and screen.session.folder is None  # `s` started nothing
+        assert screen.query_one(ContentSwitcher).current == "setup" and app.screen is screen
+        await pilot.press("escape")
+        assert app.focused is None
+        await pilot.press("c")  # out of the field, letters are keys again
+        assert screen.query_one(ContentSwitcher).current == "live"

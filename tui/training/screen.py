@@ -37,6 +37,9 @@ STATUS_STYLES = {"running": "bold cyan", "starting": "cyan", "stopping": "yellow
                  "stopped": "bold yellow", "failed": "bold red", "ready": "dim"}
 
 
+LETTER_ACTIONS = ("toggle_run", "toggle_view", "toggle_x", "toggle_matrix", "toggle_overlay", "past_runs", "export")
+
+
 class TrainingScreen(Screen):
     CSS_PATH = "training.tcss"
     AUTO_FOCUS = ""  # keys like `s` act at once; Tab enters the form
@@ -96,6 +99,12 @@ class TrainingScreen(Screen):
         self._redraw()
         if self._start_on_mount:
             self.call_after_refresh(self.start_run)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # While a field has focus, letters are text: only Escape (leave the field) acts on the screen.
+        if isinstance(self.focused, Input) and action in LETTER_ACTIONS:
+            return False
+        return True
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -230,7 +239,8 @@ class TrainingScreen(Screen):
         if run.status in ("finished", "stopped") and run.test_acc() is not None:
             line.append(f"  test accuracy {percent(run.test_acc())}", style="bold")
         if run.synthetic:
-            line.append("  synthetic data", style="yellow")
+            line.append("  SYNTHETIC data", style="bold yellow")
+            line.append(" (real images: blitz-tui train --headless --data cifar10)", style="yellow")
         if run.status == "ready":
             line.append("  s: start   Tab: edit the configuration", style="dim")
         self.query_one("#status-line", QuietStatic).show(line)

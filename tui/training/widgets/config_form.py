@@ -26,6 +26,10 @@ PLACEHOLDERS = {
 class ConfigForm(VerticalScroll):
     """Edits a run's configuration. Enter in any field asks the screen to start the run."""
 
+    # Not a focus stop itself: the first Tab lands in the first field, never on the invisible container,
+    # where the screen's one-letter keys would still act on what the learner types.
+    can_focus = False
+
     class Submitted(Message):
         """Enter was pressed in the form."""
 
