@@ -157,3 +157,13 @@ def test_the_training_form_offers_processes_and_turns_them_into_nproc():
     assert "nproc" in validate_all({"nproc": "2", "device": "cuda:1"})
     assert trainer_flags({"nproc": "2", "device": "cpu"}) == ["--device", "cpu", "--nproc", "2"]
     assert trainer_flags({"nproc": "1"}) == []  # one process: the plain trainer, no torchrun
+
+
+def test_a_ddp_run_on_the_cpu_says_why_there_is_no_gpu_once():
+    from curriculum.training import rank_report
+
+    class Info:
+        rank, world_size, nnodes, leader = 0, 1, 1, True
+
+    reporter = rank_report.RankReporter(Info(), None, lambda event: None)
+    assert not reporter.gpu_problem.lower().startswith("no gpu")

@@ -134,3 +134,12 @@ def test_csv_export_has_progress_and_eval_rows_with_per_class_columns(tmp_path):
     evals = [r for r in rows if r["kind"] == "eval"]
     assert len(evals) == 3 and float(evals[-1]["test_acc"]) == pytest.approx(0.5204)
     assert sum(r["kind"] == "progress" for r in rows) == len(run.losses)
+
+
+def test_the_reason_for_no_gpu_never_repeats_no_gpu():
+    from curriculum.training.events import GpuEvent
+
+    run = TrainingRun()
+    run.apply(GpuEvent(available=False))
+    assert run.gpu_reason == "no telemetry from the trainer"
+

@@ -124,7 +124,7 @@ class TrainingRun:
     def _on_gpu(self, event: GpuEvent) -> None:
         self.gpu_available = event.available
         if not self.gpu_available:
-            self.gpu_reason = event.reason or "no GPU telemetry"
+            self.gpu_reason = event.reason or "no telemetry from the trainer"
         gpus = [g for g in event.gpus if isinstance(g, dict)]
         if gpus:
             self.gpu_samples.append(GpuSample(t=event.t, gpus=gpus))
