@@ -240,7 +240,9 @@ class TrainingScreen(Screen):
             line.append(f"  test accuracy {percent(run.test_acc())}", style="bold")
         if run.synthetic:
             line.append("  SYNTHETIC data", style="bold yellow")
-            line.append(" (real images: blitz-tui train --headless --data cifar10)", style="yellow")
+            how = " (real images: blitz-tui train --headless --data cifar10)"
+            if line.cell_len + len(how) <= self.size.width:  # the toast at the start says it in full
+                line.append(how, style="yellow")
         if run.status == "ready":
             line.append("  s: start   Tab: edit the configuration", style="dim")
         self.query_one("#status-line", QuietStatic).show(line)
