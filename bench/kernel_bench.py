@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from curriculum.kernel import Kernel, KernelConfig, isolation, proctree, watchdog  # noqa: E402
-from curriculum.kernel.spare import POOL  # noqa: E402
+from curriculum.kernel.spare import SparePool  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -34,7 +34,7 @@ def round_trips(workspace: Path, rounds: int) -> None:
         if not works:
             print(f"  {level:<10} unavailable: {why}")
             continue
-        with Kernel(KernelConfig(workspace=workspace, isolation=level, preload_torch=False, keep_spare=False)) as k:
+        with Kernel(KernelConfig(workspace=workspace, isolation=level, preload_torch=False)) as k:
             for _ in range(20):
                 k.execute("1 + 1")
             times = []
@@ -46,8 +46,9 @@ def round_trips(workspace: Path, rounds: int) -> None:
 
 
 def restart_to_ready(workspace: Path, restarts: int) -> None:
-    config = KernelConfig(workspace=workspace, preload_torch=True, keep_spare=True)
-    kernel = Kernel(config)
+    config = KernelConfig(workspace=workspace, preload_torch=True)
+    spares = SparePool()
+    kernel = Kernel(config, spares)
     start = time.perf_counter()
     kernel.start()
     cold = time.perf_counter() - start
@@ -55,13 +56,14 @@ def restart_to_ready(workspace: Path, restarts: int) -> None:
     print(f"  cold start (no spare yet): {cold:.2f} s")
     times = []
     for _ in range(restarts):
-        POOL.wait_ready(kernel._spare_key(), timeout=300)  # as after a few seconds of reading a lesson
+        spares.wait_ready(timeout=300)  # as after a few seconds of reading a lesson
         start = time.perf_counter()
         kernel.restart()
         result = kernel.execute("torch.__version__ if 'torch' in dir() else __import__('torch').__version__")
         times.append(time.perf_counter() - start)
         assert result.status == "ok", result.message
     kernel.shutdown()
+    spares.close()
     print(f"  restart + first cell: p50 {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
           f"(n={restarts})")
 
@@ -71,8 +73,7 @@ def watchdog_overhead(workspace: Path, repeats: int) -> None:
 
     def timed(interval: float) -> float:
         watchdog.INTERVAL_S = interval
-        with Kernel(KernelConfig(workspace=workspace, isolation="rlimits", preload_torch=False,
-                                 keep_spare=False, timeout=600)) as k:
+        with Kernel(KernelConfig(workspace=workspace, isolation="rlimits", preload_torch=False, timeout=600)) as k:
             k.execute(cell)
             start = time.perf_counter()
             k.execute(cell)
@@ -92,7 +93,7 @@ def watchdog_overhead(workspace: Path, repeats: int) -> None:
 
 def poll_cost(workspace: Path, polls: int = 2000) -> None:
     """The watchdog's own CPU per poll, timed directly: the noise-free part of its overhead."""
-    with Kernel(KernelConfig(workspace=workspace, preload_torch=False, keep_spare=False)) as k:
+    with Kernel(KernelConfig(workspace=workspace, preload_torch=False)) as k:
         k.execute("import subprocess; helpers = [subprocess.Popen(['sleep', '30']) for _ in range(4)]")
         dog = k._process.watchdog
         tree = 1 + len(proctree.descendants(dog.root))

@@ -10,17 +10,23 @@ Fence kinds (the fence's info string):
 with front matter between `---` lines: `id`, `number`, `title` and optionally `summary`.
 Any other front-matter key is kept, as text, in `Lesson.meta`; `train_*` keys (e.g. `train_preset: faithful`)
 must be training options with valid values (curriculum/training/options.py), else the lesson is broken.
+
+The files are the course: `load_all()` reads every `*.md` in `lessons_dir()`, and the home screen,
+the number keys, `--lesson` and the help are made from what it returns. Adding a lesson is adding a
+file; `BLITZ_TUI_LESSONS=DIR` points the app at another folder (a course being written).
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curriculum.training.options import FRONT_MATTER_PREFIX, front_matter_problem
 
-LESSONS_DIR = Path(__file__).parent / "lessons"
+LESSONS_DIR = Path(__file__).parent / "lessons"  # the built-in course
+LESSONS_ENV = "BLITZ_TUI_LESSONS"
 MAX_HINTS = 3
 _CORE_KEYS = ("id", "number", "title", "summary")
 
@@ -182,10 +188,21 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     )
 
 
-def load_all(directory: Path = LESSONS_DIR) -> list[Lesson | BrokenLesson]:
+def lessons_dir() -> Path:
+    """The folder whose lesson files are the course: $BLITZ_TUI_LESSONS when set, else the built-in one."""
+    chosen = os.environ.get(LESSONS_ENV)
+    return Path(chosen).expanduser() if chosen else LESSONS_DIR
+
+
+def lesson_numbers(directory: Path | None = None) -> list[int]:
+    """The numbers of the course's lessons, in order (a file that does not load keeps its place)."""
+    return [lesson.number for lesson in load_all(directory)]
+
+
+def load_all(directory: Path | None = None) -> list[Lesson | BrokenLesson]:
     """Every lesson in number order; a file that fails to parse becomes a BrokenLesson."""
     result: list[Lesson | BrokenLesson] = []
-    for path in sorted(Path(directory).glob("*.md")):
+    for path in sorted(Path(directory or lessons_dir()).glob("*.md")):
         try:
             result.append(load_lesson(path))
         except LessonError as error:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from curriculum.cli_args import seconds
@@ -133,6 +133,7 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
                    preload_torch: bool = True, on_report=None) -> list[LessonReport]:
     """Verify `lessons` (Lesson or BrokenLesson); `on_report(report)` is called in lesson order as each is done."""
     from curriculum.kernel import Kernel, KernelConfig
+    from curriculum.kernel.spare import SparePool
 
     reports = [LessonReport(lesson.id) for lesson in lessons]
     done = [[False] * len(lessons) for _ in MODES]
@@ -142,7 +143,15 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
     def run_mode(slot: int, mode: str) -> None:
         # One workspace per walk: the kernel's spare is keyed by it, so the next lesson's kernel starts early.
         config = KernelConfig(workspace=scratch / mode, timeout=timeout, isolation=isolation,
-                              preload_torch=preload_torch, keep_spare=len(lessons) > 1)
+                              preload_torch=preload_torch)
+        spares = SparePool() if len(lessons) > 1 else None
+        try:
+            walk_lessons(config, spares, slot, mode)
+        finally:
+            if spares is not None:
+                spares.close()
+
+    def walk_lessons(config, spares, slot: int, mode: str) -> None:
         for index, lesson in enumerate(lessons):
             report = reports[index]
             started = time.monotonic()
@@ -150,15 +159,13 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
                 if mode == MODES[0]:
                     report.problems.append(f"the lesson file does not load: {lesson.error}")
             else:
-                kernel = Kernel(config)
+                kernel = Kernel(config, spares)
                 try:
                     kernel.start()
                     walk(kernel, lesson, mode, report)
                 except Exception as error:  # a kernel that cannot start or dies: report it, go on
                     report.problems.append(f"{mode}: the kernel failed: {type(error).__name__}: {error}")
                 finally:
-                    # Shutting down with keep_spare discards the spare: only the last lesson's kernel may.
-                    kernel.config = replace(config, keep_spare=config.keep_spare and index + 1 == len(lessons))
                     kernel.shutdown()
             with condition:
                 report.seconds = max(report.seconds, time.monotonic() - started)

@@ -35,6 +35,17 @@ def test_curriculum_never_imports_textual_or_rich():
     assert out.stdout.strip() == "", f"curriculum pulled in: {out.stdout.strip()}"
 
 
+def test_the_lesson_session_is_headless_core():
+    """The lesson screen's logic (kernel, run queue, progress) lives in curriculum/ and runs without a UI."""
+    assert "curriculum.lesson_session" in _curriculum_modules()
+    script = (
+        "import sys, curriculum.lesson_session, curriculum.kernel.spare\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'torch', 'tui'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"the lesson session pulled in: {out.stdout.strip()}"
+
+
 def test_the_app_and_the_training_form_do_not_import_torch():
     script = (
         "import sys, tui.app, curriculum.training.client.form, curriculum.training.cli\n"

@@ -1,4 +1,8 @@
-"""The blitz-tui app: lessons, their kernels, the learner's progress, and the screens."""
+"""The blitz-tui app: lessons, their kernels, the learner's progress, and the screens.
+
+The app owns the services that live as long as it does (the spare kernel, the progress store) and
+closes them when it ends; screens reach them through `self.app`.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +14,29 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from curriculum.lesson import BrokenLesson, Lesson, LessonError, LESSONS_DIR, load_all
+from curriculum.kernel.spare import SparePool
+from curriculum.lesson import BrokenLesson, Lesson, load_all
+from curriculum.lesson_session import KernelFactory, LessonSession
 from tui.commands import lesson_commands
-from tui.kernels import KernelFactory, real_kernel_factory
+from tui.kernels import real_kernel_factory
+from tui.keymap import lesson_keys
 from tui.messages import ProgressChanged
 from tui.options import AppOptions
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
-from tui.session import LessonSession
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
     from tui.training.widgets.prebuilt_plot import PlotBuilder
 
-LESSON_NAMES = {1: "Tensors", 2: "Autograd", 3: "Neural networks", 4: "Training a classifier", 5: "Data parallelism"}
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
 
 
 class BlitzApp(App):
     CSS_PATH = "blitz.tcss"
     TITLE = "blitz-tui"
-    BINDINGS = [
-        *(Binding(str(n), f"open_lesson({n})", f"Lesson {n}", show=False) for n in range(1, 6)),
+    BINDINGS = [  # the number keys are bound per lesson file, in __init__
         Binding("t", "training", "Training", show=False),
         Binding("n", "next_lesson", "Next lesson", show=False),
         Binding("p", "previous_lesson", "Previous lesson", show=False),
@@ -50,13 +54,17 @@ class BlitzApp(App):
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
-        self.lessons = _with_all_five(load_all() if lessons is None else lessons)
+        self.lessons = load_all() if lessons is None else sorted(lessons, key=lambda lesson: lesson.number)
+        for number in lesson_keys(lesson.number for lesson in self.lessons):
+            self.bind(str(number), f"open_lesson({number})", description=f"Lesson {number}", show=False)
         if progress is None:
             from curriculum.progress import ProgressStore
 
             progress = ProgressStore()
         self.progress = progress
-        self.kernel_factory = kernel_factory or real_kernel_factory(self.options)
+        # The one spare kernel all lessons share (each kernel holds ~500 MB once torch is in).
+        self.spares = SparePool()
+        self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
         self._save_problem: str | None = None  # told once, not on every keystroke
@@ -74,7 +82,7 @@ class BlitzApp(App):
 
     # ----- start and stop -----------------------------------------------------------------
     def on_mount(self) -> None:
-        self.install_screen(HomeScreen(), "home")
+        self.install_screen(HomeScreen([lesson.number for lesson in self.lessons]), "home")
         self.push_screen("home")
         notice = getattr(self.progress, "notice", None)
         if notice:
@@ -115,12 +123,13 @@ class BlitzApp(App):
             self._plot_builder.close()
 
     def shutdown_kernels(self) -> None:
-        """Stop every lesson's kernel at once; no process may outlive the app."""
+        """Stop every lesson's kernel and the spare at once; no process may outlive the app."""
         if self._kernels_stopped:
             return
         self._kernels_stopped = True
         sessions = [screen.session for screen in self.lesson_screens.values() if screen.session is not None]
-        threads = [threading.Thread(target=_quietly, args=(session.shutdown,)) for session in sessions]
+        stops = [session.shutdown for session in sessions] + [self.spares.close]
+        threads = [threading.Thread(target=_quietly, args=(stop,)) for stop in stops]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -179,7 +188,7 @@ class BlitzApp(App):
             lesson = self.lesson_by_number(number)
             if lesson is None:
                 return None
-            session = LessonSession(lesson.id, self.kernel_factory) if isinstance(lesson, Lesson) else None
+            session = LessonSession(lesson, self.kernel_factory, self.progress) if isinstance(lesson, Lesson) else None
             screen = LessonScreen(lesson, session)
             self.install_screen(screen, f"lesson-{number}")
             self.lesson_screens[number] = screen
@@ -211,10 +220,22 @@ class BlitzApp(App):
         return self.last_lesson_number() or 0
 
     def action_next_lesson(self) -> None:
-        self.action_open_lesson(min(len(self.lessons), self.current_lesson_number() + 1))
+        self._step_lesson(1)
 
     def action_previous_lesson(self) -> None:
-        self.action_open_lesson(max(1, self.current_lesson_number() - 1))
+        self._step_lesson(-1)
+
+    def _step_lesson(self, step: int) -> None:
+        """Open the lesson after (or before) the current one, in the course's order; stay at either end."""
+        numbers = [lesson.number for lesson in self.lessons]
+        if not numbers:
+            return
+        current = self.current_lesson_number()
+        if current in numbers:
+            index = max(0, min(len(numbers) - 1, numbers.index(current) + step))
+        else:  # from home with no lesson yet: the first lesson either way
+            index = 0
+        self.action_open_lesson(numbers[index])
 
     def action_home(self) -> None:
         self.show_screen(self.get_screen("home"))
@@ -231,17 +252,6 @@ class BlitzApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from lesson_commands(self, screen)
-
-
-def _with_all_five(lessons: list[Lesson | BrokenLesson]) -> list[Lesson | BrokenLesson]:
-    """A missing lesson file still gets its place on the home screen, with the reason."""
-    numbers = {lesson.number for lesson in lessons}
-    result = list(lessons)
-    for number, name in LESSON_NAMES.items():
-        if number not in numbers:
-            path = LESSONS_DIR / f"{number:02d}-{name.lower().replace(' ', '-')}.md"
-            result.append(BrokenLesson(number, name, LessonError(path, 1, "the lesson file is missing"), path))
-    return sorted(result, key=lambda lesson: lesson.number)
 
 
 def _quietly(stop) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-if TYPE_CHECKING:
-    from tui.app import BlitzApp
 
-
-def lesson_commands(app: BlitzApp, screen: Screen) -> Iterable[SystemCommand]:
+def lesson_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     from tui.screens.lesson import LessonScreen
 
     for lesson in app.lessons:
@@ -45,7 +42,7 @@ def lesson_commands(app: BlitzApp, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(title, help_text, callback)
 
 
-def _confirm_reset_all(app: BlitzApp) -> None:
+def _confirm_reset_all(app: App) -> None:
     from tui.screens.confirm import ConfirmScreen
 
     def reset(answer: bool | None) -> None:

@@ -1,36 +1,16 @@
-"""How the app gets a kernel for a lesson; tests pass their own factory instead."""
+"""The app's kernels for its lessons, set up from the command line's sandbox options."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
-
+from curriculum.kernel.spare import SparePool
+from curriculum.lesson_session import KernelFactory, KernelLike, KernelUnavailable
 from curriculum.paths import workspace_dir
 from tui.options import AppOptions
 
 
-class KernelLike(Protocol):
-    """The part of `curriculum.kernel.Kernel` the app uses (see docs/ARCHITECTURE.md)."""
+def real_kernel_factory(options: AppOptions, spares: SparePool | None) -> KernelFactory:
+    """Lesson id -> a sandboxed kernel, not started; `spares` is the app's one spare kernel."""
 
-    state: str
-    execution_count: int
-    isolation: str
-
-    def start(self) -> None: ...
-    def execute(self, code: str, on_output: Callable[[str, str], None], timeout: float | None = None) -> Any: ...
-    def check(self, code: str) -> Any: ...
-    def interrupt(self) -> None: ...
-    def restart(self) -> None: ...
-    def shutdown(self) -> None: ...
-
-
-KernelFactory = Callable[[str], KernelLike]  # lesson id -> a kernel not started yet
-
-
-class KernelUnavailable(Exception):
-    """The kernel package cannot be imported in this checkout."""
-
-
-def real_kernel_factory(options: AppOptions) -> KernelFactory:
     def make(lesson_id: str) -> KernelLike:
         try:
             from curriculum.kernel import Kernel, KernelConfig
@@ -43,6 +23,6 @@ def real_kernel_factory(options: AppOptions) -> KernelFactory:
             memory_mb=options.memory_mb,
             allow_network=options.allow_network,
         )
-        return Kernel(config)
+        return Kernel(config, spares)
 
     return make

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from textual.message import Message
 
+from curriculum.lesson_session import RunOutcome
 
-@dataclass
-class RunOutcome:
-    """What one run of a cell gave: the kernel's result and, for an exercise, its check."""
-
-    result: Any  # curriculum.kernel.ExecResult
-    attempt: Any = None  # curriculum.exercises.Attempt, when the cell is an exercise
-    failure: str = ""  # one line when the kernel could not run the cell at all
-    note: str = ""  # one line worth telling the learner, e.g. that the kernel was restarted first
+__all__ = ["CellFinished", "KernelChanged", "ProgressChanged", "RunOutcome"]
 
 
 @dataclass

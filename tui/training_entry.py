@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from tui.app import BlitzApp
+from textual.app import App
 
 SCREEN_NAME = "training"
 
 
-def open_training(app: BlitzApp, recipe: dict | None = None) -> None:
+def open_training(app: App, recipe: dict | None = None) -> None:
     """Show the one training screen. With a lesson's `recipe` (`T`), its form gets exactly that recipe
     (the app's flags, e.g. --data, fill only what the recipe leaves open) and the run starts."""
     settings = {**app.options.training, **(recipe or {})}

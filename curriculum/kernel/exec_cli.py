@@ -81,7 +81,7 @@ def run(args) -> int:
     workspace = Path(args.workspace).resolve() if getattr(args, "workspace", None) else workspace_dir("exec")
     config = KernelConfig(
         workspace=workspace, timeout=args.timeout or 60.0, isolation=args.isolation or "auto",
-        memory_mb=args.memory_mb, allow_network=bool(args.allow_network), preload_torch=False, keep_spare=False,
+        memory_mb=args.memory_mb, allow_network=bool(args.allow_network), preload_torch=False,
     )
     kernel = Kernel(config)
     try:

@@ -6,13 +6,11 @@ Thread model: `execute`/`check`/`restart` block and belong in a worker thread; `
 
 from __future__ import annotations
 
-import atexit
 import os
 import queue
 import signal
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -22,11 +20,10 @@ from curriculum.kernel.process import KernelProcess, KernelStartError
 from curriculum.kernel.protocol import unpack_images
 from curriculum.kernel.results import (DIED, ERROR, INTERRUPTED, MEMORY, OK, TIMEOUT, CheckResult, ErrorInfo,
                                        ExecResult, VariableInfo)
-from curriculum.kernel.spare import POOL
+from curriculum.kernel.spare import SparePool
 from curriculum.kernel.watchdog import default_memory_bytes
 
 ESCALATE_AFTER_S = 2.0  # a cell that ignores SIGINT this long is killed and the kernel restarted
-_live: "weakref.WeakSet[Kernel]" = weakref.WeakSet()
 
 
 @dataclass
@@ -37,7 +34,6 @@ class KernelConfig:
     memory_mb: int | None = None  # None: min(50% of RAM, 8 GiB)
     allow_network: bool = False
     preload_torch: bool = True
-    keep_spare: bool = True  # keep a ready spare process so restart is instant
     max_processes: int = 256
     gpu_fraction: float = 0.5  # share of each GPU's memory this kernel may use
 
@@ -60,8 +56,10 @@ def _signal_name(number: int) -> str:
 
 
 class Kernel:
-    def __init__(self, config: KernelConfig):
+    def __init__(self, config: KernelConfig, spares: SparePool | None = None):
+        """`spares`: the pool that keeps a ready process for the next (re)start; None starts cold."""
         self.config = config
+        self.spares = spares
         self.execution_count = 0
         self._process: KernelProcess | None = None
         self._level: str | None = None
@@ -70,7 +68,6 @@ class Kernel:
         self._interrupt_at: float | None = None
         self._lock = threading.Lock()  # guards the fields above
         self._exec_lock = threading.Lock()  # one cell, check or (re)start at a time
-        _live.add(self)
 
     # ---- what the app reads
     @property
@@ -124,15 +121,15 @@ class Kernel:
             if old is not None:
                 threading.Thread(target=old.shutdown, kwargs={"grace": 0}, daemon=True).start()
             key = self._spare_key()
-            process = POOL.take(key) if self.config.keep_spare else None
+            process = self.spares.take(key) if self.spares is not None else None
             if process is None:
                 process = self._new_process()
                 process.launch()
                 process.wait_ready()
             with self._lock:
                 self._process = process
-            if self.config.keep_spare:
-                POOL.fill(key, self._new_process)
+            if self.spares is not None:
+                self.spares.fill(key, self._new_process)
         finally:
             with self._lock:
                 self._starting = False
@@ -157,8 +154,6 @@ class Kernel:
             process, self._process = self._process, None
         if process is not None:
             process.shutdown()
-        if self.config.keep_spare and self._level is not None:
-            POOL.discard(self._spare_key())
 
     def interrupt(self) -> None:
         """SIGINT to the running cell; if it is still running 2 s later it is killed and the kernel restarted."""
@@ -304,15 +299,6 @@ class Kernel:
 
     def __exit__(self, *exc) -> None:
         self.shutdown()
-
-
-@atexit.register
-def _shutdown_all() -> None:
-    for kernel in list(_live):
-        try:
-            kernel.shutdown()
-        except Exception:
-            pass
 
 
 __all__ = ["Kernel", "KernelConfig", "KernelStartError", "ExecResult", "CheckResult", "VariableInfo", "ErrorInfo"]

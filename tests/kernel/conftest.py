@@ -25,7 +25,6 @@ def make_kernel(private_home):
 
     def make(level: str = "auto", **options) -> Kernel:
         options.setdefault("preload_torch", False)
-        options.setdefault("keep_spare", False)
         options.setdefault("timeout", 30.0)
         kernel = Kernel(KernelConfig(workspace=private_home / "data" / "workspaces" / "test", isolation=level, **options))
         kernels.append(kernel)

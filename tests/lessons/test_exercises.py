@@ -111,7 +111,7 @@ def test_a_real_exercise_in_a_real_kernel_fails_then_passes(tmp_path: Path):
 
     tensors = load_all()[0]
     cell = tensors.cell("make-tensors")
-    with Kernel(KernelConfig(workspace=tmp_path, keep_spare=False)) as kernel:
+    with Kernel(KernelConfig(workspace=tmp_path)) as kernel:
         for above in tensors.cells_before(cell.id):
             assert kernel.execute(above.source).ok, above.id
         starter = run_exercise(kernel, cell)

@@ -17,7 +17,7 @@ def run_every_cell(lesson, workspace: Path) -> dict:
     from curriculum.kernel import Kernel, KernelConfig
 
     outputs = {}
-    with Kernel(KernelConfig(workspace=workspace, timeout=300, keep_spare=False, preload_torch=True)) as kernel:
+    with Kernel(KernelConfig(workspace=workspace, timeout=300, preload_torch=True)) as kernel:
         for cell in lesson.cells:
             printed: list[str] = []
             result = kernel.execute(cell.source, on_output=lambda stream, text: printed.append(text))

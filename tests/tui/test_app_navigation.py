@@ -47,12 +47,14 @@ async def test_a_broken_lesson_shows_file_and_line_and_the_others_still_open(mak
         assert isinstance(app.focused, CodeCellView)
 
 
-async def test_a_missing_lesson_file_gets_its_place_with_the_reason(make_app, lessons):
+async def test_the_lesson_files_are_the_lessons_so_three_files_make_three(make_app, lessons):
     app = make_app(lessons=lessons[:3])
-    async with app.run_test(size=(80, 24)):
-        fourth = app.lesson_by_number(4)
-        assert isinstance(fourth, BrokenLesson) and "missing" in str(fourth.error)
-        assert fourth.title == "Training a classifier"
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert [lesson.number for lesson in app.lessons] == [1, 2, 3]
+        assert app.lesson_by_number(4) is None
+        await pilot.press("4")  # no lesson 4, so no key 4: nothing opens
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_opening_a_lesson_focuses_its_first_code_cell_not_the_editor(make_app):

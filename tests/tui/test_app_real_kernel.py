@@ -8,7 +8,6 @@ import pytest
 from conftest import settle, text_of
 from test_tmux_e2e import processes_under
 
-from tui.kernels import real_kernel_factory
 from tui.options import AppOptions
 
 pytestmark = pytest.mark.slow
@@ -22,7 +21,7 @@ async def wait_until(pilot, condition, timeout: float = 60.0) -> None:
 
 
 async def test_run_check_interrupt_and_quit_with_the_real_kernel(make_app, private_home):
-    app = make_app(kernel_factory=real_kernel_factory(AppOptions(timeout=60)))
+    app = make_app(options=AppOptions(timeout=60), kernel_factory=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("1")
         await pilot.pause()

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from curriculum.exercises import next_hint, record_attempt, reveal_solution, solution_needs_confirmation
-from tui.messages import RunOutcome
+from curriculum.exercises import next_hint, reveal_solution, solution_needs_confirmation
+from curriculum.lesson_session import RunOutcome
 from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -39,8 +39,7 @@ class ExerciseActions:
         panel = view.exercise_panel
         attempt = outcome.attempt
         if panel is None or attempt is None:
-            return
-        record_attempt(self.app.progress, self.lesson.id, view.cell, attempt)
+            return  # the session has recorded a pass already; this repaints the panel
         if attempt.passed:
             panel.verdict = ""
             if not panel.passed:

@@ -10,15 +10,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keymap import KEYMAP
+from tui.keymap import keymap
 
 
-def keymap_table() -> Table:
+def keymap_table(lessons) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     section = None
-    for where, keys, what in KEYMAP:
+    for where, keys, what in keymap(lessons):
         if where != section:
             if section is not None:
                 table.add_row("", "")
@@ -38,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static("[b]Keys[/b]  [dim](escape closes)[/dim]")
-            yield Static(keymap_table(), id="help-keys")
+            yield Static(keymap_table(self.app.lessons), id="help-keys")
 
     def action_scroll(self, step: int) -> None:
         self.query_one("#help-box", VerticalScroll).scroll_relative(y=step, animate=False)

@@ -1,13 +1,14 @@
-"""The home screen: the five lessons with progress, and the way to the training screen."""
+"""The home screen: the course's lessons with progress, and the way to the training screen."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
+from tui.keymap import lesson_key_range, lesson_keys
 from tui.widgets.home.lesson_list import TRAINING_ID, LessonList
 
 INTRO = (
@@ -19,10 +20,16 @@ INTRO = (
 
 class HomeScreen(Screen):
     # Shown here only; the app binds the same keys on every screen.
-    BINDINGS = [
-        Binding("1", "app.open_lesson(1)", "Open lesson", key_display="1-5"),
-        Binding("t", "app.training", "Training screen"),
-    ]
+    BINDINGS = [Binding("t", "app.training", "Training screen")]
+
+    def __init__(self, numbers: list[int]) -> None:
+        super().__init__()
+        keys = lesson_keys(numbers)
+        if keys:  # one footer hint for all the number keys, e.g. "1-5", first in the footer
+            hint = Binding(str(keys[0]), f"app.open_lesson({keys[0]})", "Open lesson",
+                           key_display=lesson_key_range(keys, separator="-"))
+            others = [binding for bindings in self._bindings.key_to_bindings.values() for binding in bindings]
+            self._bindings = BindingsMap([hint, *others])
 
     def compose(self) -> ComposeResult:
         yield Static(INTRO, id="home-intro")

@@ -1,9 +1,12 @@
-"""A lesson: prose and code cells in one scrolling column, with its own kernel."""
+"""A lesson: prose and code cells in one scrolling column, with its own kernel.
+
+A view over `curriculum.lesson_session.LessonSession`, which holds the kernel, the run queue and the
+learner's progress; this screen calls it and repaints.
+"""
 
 from __future__ import annotations
 
 import time
-from collections import deque
 
 from rich.markdown import Markdown as RichMarkdown
 from textual import on, work
@@ -15,9 +18,9 @@ from textual.widgets import Footer, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
-from tui.messages import CellFinished, KernelChanged, ProgressChanged, RunOutcome
+from curriculum.lesson_session import LessonSession, RunOutcome
+from tui.messages import CellFinished, KernelChanged, ProgressChanged
 from tui.screens.exercise_actions import ExerciseActions
-from tui.session import LessonSession
 from tui.widgets.cell.cell import CodeCellView
 from tui.widgets.lesson.status import KernelStatus
 
@@ -43,8 +46,6 @@ class LessonScreen(ExerciseActions, Screen):
         super().__init__(name=f"lesson-{lesson.number}")
         self.lesson = lesson
         self.session = session
-        self._run_queue: deque[str] = deque()
-        self._running_cell: str | None = None
         self._chord_start: tuple[str, float] = ("", 0.0)
         self.current_cell_id: str | None = None
 
@@ -63,20 +64,18 @@ class LessonScreen(ExerciseActions, Screen):
         yield Footer(compact=True)
 
     def _blocks(self, lesson: Lesson) -> ComposeResult:
-        progress = self.app.progress
         for block in lesson.blocks:
             if isinstance(block, Prose):
                 # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
                 yield Static(RichMarkdown(block.markdown, code_theme="monokai"), classes="prose")
             elif isinstance(block, CodeCell):
-                saved = progress.cell_text(lesson.id, block.id)
-                yield CodeCellView(block, saved if saved is not None else block.source)
+                yield CodeCellView(block, self.session.text_of(block))
 
     def on_mount(self) -> None:
-        if isinstance(self.lesson, BrokenLesson):
+        if self.session is None:
             return
         self._load_exercise_progress()
-        saved = self._saved_cell_id()
+        saved = self.session.saved_position()
         if saved is not None:
             self.focus_cell(saved, top=True)
         elif self.lesson.cells:
@@ -85,10 +84,6 @@ class LessonScreen(ExerciseActions, Screen):
             body = self.query_one("#lesson-body", VerticalScroll)
             self.call_after_refresh(body.scroll_home, animate=False)
         self.start_kernel()
-
-    def _saved_cell_id(self) -> str | None:
-        saved = self.app.progress.position(self.lesson.id)
-        return saved if saved and any(cell.id == saved for cell in self.lesson.cells) else None
 
     # ----- cells and focus ----------------------------------------------------------------
     @property
@@ -126,9 +121,9 @@ class LessonScreen(ExerciseActions, Screen):
             self._remember_position(widget.cell.id)
 
     def _remember_position(self, cell_id: str) -> None:
-        if cell_id != self.current_cell_id:
+        if cell_id != self.current_cell_id and self.session is not None:
             self.current_cell_id = cell_id
-            self.app.progress.set_position(self.lesson.id, cell_id)
+            self.session.move_to(cell_id)
             self.app.schedule_save()
 
     def action_move(self, step: int) -> None:
@@ -154,17 +149,8 @@ class LessonScreen(ExerciseActions, Screen):
         view = event.text_area.parent
         while view is not None and not isinstance(view, CodeCellView):
             view = view.parent
-        if view is None:
-            return
-        text = event.text_area.text
-        store = self.app.progress
-        if text == view.cell.source:
-            if store.cell_text(self.lesson.id, view.cell.id) is None:
-                return
-            store.reset_cell(self.lesson.id, view.cell.id)
-        else:
-            store.set_cell_text(self.lesson.id, view.cell.id, text)
-        self.app.schedule_save()
+        if view is not None and self.session is not None and self.session.edit(view.cell.id, event.text_area.text):
+            self.app.schedule_save()
 
     # ----- running ------------------------------------------------------------------------
     def action_run_cell(self) -> None:
@@ -180,22 +166,20 @@ class LessonScreen(ExerciseActions, Screen):
 
     def action_run_above(self) -> None:
         view = self.current_view
-        if view is not None:
-            ids = [cell.id for cell in self.lesson.cells_before(view.cell.id)] + [view.cell.id]
-            self.enqueue(ids)
+        if view is not None and self.session is not None:
+            self.enqueue(self.session.cells_through(view.cell.id))
 
     def enqueue(self, cell_ids: list[str]) -> None:
-        for cell_id in cell_ids:
-            if cell_id != self._running_cell and cell_id not in self._run_queue:
-                self._run_queue.append(cell_id)
-                self.cell_view(cell_id).mark_queued()
+        if self.session is None:
+            return
+        for cell_id in self.session.enqueue(cell_ids):
+            self.cell_view(cell_id).mark_queued()
         self._run_next()
 
     def _run_next(self) -> None:
-        if self._running_cell is not None or not self._run_queue or self.session is None:
+        cell_id = self.session.next_to_run() if self.session is not None else None
+        if cell_id is None:
             return
-        cell_id = self._run_queue.popleft()
-        self._running_cell = cell_id
         view = self.cell_view(cell_id)
         view.begin_run()
         self._execute(view.cell, view.text, view.output.tail)
@@ -207,17 +191,16 @@ class LessonScreen(ExerciseActions, Screen):
         self.post_message(CellFinished(cell.id, outcome))
 
     async def on_cell_finished(self, message: CellFinished) -> None:
-        self._running_cell = None
+        cancelled = self.session.finish(message.cell_id, message.outcome) if self.session is not None else []
+        for cell_id in cancelled:
+            self.cell_view(cell_id).cancel_queued()
         view = self.cell_view(message.cell_id)
         await view.finish_run(message.outcome)
         self.record_check(view, message.outcome)
         if message.outcome.note:
-            self.notify(message.outcome.note, severity="warning")
+            self.notify(message.outcome.note, severity="warning", timeout=10)
         if view is self.current_view:
             self.call_after_refresh(view.reveal_results)
-        status = getattr(message.outcome.result, "status", "")
-        if status in ("interrupted", "died", "memory", "timeout") or message.outcome.failure:
-            self._cancel_queue()  # later cells would run against a namespace the learner did not expect
         self.query_one(KernelStatus).refresh_status()
         self._run_next()
 
@@ -227,12 +210,13 @@ class LessonScreen(ExerciseActions, Screen):
             return
         error = event.worker.error
         self.notify(f"{type(error).__name__}: {error}", title="Kernel error", severity="error")
-        if event.worker.group == "kernel" and self._running_cell is not None:
-            self.post_message(CellFinished(self._running_cell, RunOutcome(result=None, failure=f"The kernel failed: {error}")))
+        running = self.session.running if self.session is not None else None
+        if event.worker.group == "kernel" and running is not None:
+            self.post_message(CellFinished(running, RunOutcome(result=None, failure=f"The kernel failed: {error}")))
 
     def _cancel_queue(self) -> None:
-        while self._run_queue:
-            self.cell_view(self._run_queue.popleft()).cancel_queued()
+        for cell_id in self.session.cancel_queue() if self.session is not None else []:
+            self.cell_view(cell_id).cancel_queued()
 
     # ----- kernel control -----------------------------------------------------------------
     @work(thread=True, group="kernel-control", exit_on_error=False, description="start the kernel")
@@ -259,7 +243,7 @@ class LessonScreen(ExerciseActions, Screen):
 
     def action_interrupt(self) -> None:
         self._cancel_queue()
-        if self._running_cell is None:
+        if self.session is None or self.session.running is None:
             self.notify("Nothing is running.")
             return
         self._interrupt()
@@ -291,17 +275,15 @@ class LessonScreen(ExerciseActions, Screen):
         elif message.note:
             self.notify(message.note)
         if message.note:  # a fresh namespace: old prompts no longer mean anything
+            running = self.session.running if self.session is not None else None
             for view in self.cell_views:
-                if view.cell.id != self._running_cell:
+                if view.cell.id != running:
                     view.prompt = "[ ]"
                     view.last_count = None
         self.query_one(KernelStatus).refresh_status()
 
     def training_defaults(self) -> dict | None:
-        """The lesson's training settings (front matter `train_*` keys), or None when it has none."""
-        from curriculum.training.options import lesson_recipe
-
-        return lesson_recipe(getattr(self.lesson, "meta", None) or {}) or None
+        return self.session.training_defaults() if self.session is not None else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "train_this":
