@@ -59,6 +59,15 @@ def child(args: argparse.Namespace) -> None:
     defaults = {"data": "synthetic", "preset": "faithful", "epochs": 50, "device": "cpu"}
 
     class Host(App):
+        def __init__(self) -> None:
+            super().__init__()
+            from tui.training.widgets.prebuilt_plot import PlotBuilder
+
+            self.plot_builder = PlotBuilder()  # the app's plot service, as BlitzApp has one
+
+        def on_unmount(self) -> None:
+            self.plot_builder.close()
+
         def on_mount(self) -> None:
             self.call_after_refresh(gc.freeze)  # as BlitzApp does at start
             self.push_screen(TrainingScreen(defaults, trainer=trainer))

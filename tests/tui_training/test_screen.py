@@ -117,6 +117,7 @@ async def test_s_again_stops_the_run_cleanly():
         await wait_for(pilot, lambda: len(screen.run.losses) >= 3)
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.run.status == "stopped")
+        await wait_for(pilot, lambda: screen.session.returncode is not None)  # the end event can beat the exit
         assert screen.session.returncode == 130
         assert "stopped" in text_of(screen, "#status-line")
         assert list_runs()[0].status == "stopped"
