@@ -112,3 +112,16 @@ def test_the_app_takes_a_zip_of_either_layout_for_data(tmp_path):
         assert AppOptions.from_args(args).training["data"] == str(archive)
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--data", str(junk_zip)])
+
+
+def test_lesson_kernels_follow_the_apps_data(tmp_path):
+    from tui.cli import build_parser
+    from tui.options import AppOptions
+    from tui.run import kernel_environment
+
+    folder = tmp_path / "mine"
+    (folder / "train" / "cat").mkdir(parents=True)
+    (folder / "test" / "cat").mkdir(parents=True)
+    options = AppOptions.from_args(build_parser().parse_args(["--data", str(folder)]))
+    assert kernel_environment(options) == {"BLITZ_TUI_DATA": str(folder.resolve())}
+    assert kernel_environment(AppOptions.from_args(build_parser().parse_args([]))) == {}

@@ -11,11 +11,15 @@ from curriculum.training.data_source import DATA_ENV, resolve
 from tui.options import AppOptions
 
 
+def kernel_environment(options: AppOptions) -> dict[str, str]:
+    """What lesson kernels learn from the command line: the app's --data, which lesson_data_root() follows."""
+    data = options.training.get("data")
+    return {DATA_ENV: resolve(data).text} if data else {}
+
+
 def run_app(args: argparse.Namespace) -> int:
     options = AppOptions.from_args(args)
-    if options.training.get("data"):
-        # Lesson kernels (started from this process) follow the app's --data: lesson_data_root() reads it.
-        os.environ[DATA_ENV] = resolve(options.training["data"]).text
+    os.environ.update(kernel_environment(options))  # lesson kernels start from this process
     # The terminal probe for pictures overlaps the Textual import; both must finish before `run`.
     probe = images.prepare()
     from tui.app import BlitzApp
