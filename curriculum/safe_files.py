@@ -14,9 +14,9 @@ from typing import TextIO
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def _open(path: Path, flags: int) -> TextIO:
+def _open(path: Path, flags: int, newline: str | None = None) -> TextIO:
     fd = os.open(path, flags | NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
-    return os.fdopen(fd, "w", encoding="utf-8")
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)
 
 
 def open_append(path: Path) -> TextIO:
@@ -24,7 +24,7 @@ def open_append(path: Path) -> TextIO:
     return _open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
 
 
-def open_fresh(path: Path) -> TextIO:
+def open_fresh(path: Path, newline: str | None = None) -> TextIO:
     """A new, empty `path` for writing text. Whatever was there (a file, or a symlink planted in its
     place) is unlinked first, never written through; a folder that is a symlink is refused (OSError)."""
     if path.parent.is_symlink():
@@ -33,4 +33,4 @@ def open_fresh(path: Path) -> TextIO:
         path.unlink()
     except FileNotFoundError:
         pass
-    return _open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    return _open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, newline)

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from curriculum.atomic import write_atomic
 from curriculum.paths import runs_dir
-from curriculum.safe_files import open_append
+from curriculum.safe_files import open_append, open_fresh
 from curriculum.training.events import GpuEvent, ProgressEvent, TrainingEvent, parse_event
 from curriculum.training.client.run_state import TrainingRun
 
@@ -176,7 +176,7 @@ def export_csv(run: TrainingRun, path: Path) -> Path:
     rows.sort(key=lambda row: row[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+    with open_fresh(tmp, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(row for _, row in rows)
