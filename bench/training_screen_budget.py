@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import gc
 import os
 import pty
 import random
@@ -52,10 +51,13 @@ def child(args: argparse.Namespace) -> None:
 
     from textual.app import App
 
+    from tui.tuning import RuntimeTuning
+
     def replay(flags):
         return [sys.executable, str(FAKE_TRAINER), "--replay", str(STREAM), "--loop", "--speed", "1", "--", *flags]
 
     trainer = None if args.trainer == "real" else replay
+    tuning = RuntimeTuning()
     defaults = {"data": "synthetic", "preset": "faithful", "epochs": 50, "device": "cpu"}
 
     class Host(App):
@@ -69,7 +71,8 @@ def child(args: argparse.Namespace) -> None:
             self.plot_builder.close()
 
         def on_mount(self) -> None:
-            self.call_after_refresh(gc.freeze)  # as BlitzApp does at start
+            tuning.apply()  # as BlitzApp does at start
+            self.call_after_refresh(tuning.freeze_startup_objects)
             self.push_screen(TrainingScreen(defaults, trainer=trainer))
 
     if not args.profile:

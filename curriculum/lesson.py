@@ -195,8 +195,17 @@ def lessons_dir() -> Path:
 
 
 def lesson_numbers(directory: Path | None = None) -> list[int]:
-    """The numbers of the course's lessons, in order (a file that does not load keeps its place)."""
-    return [lesson.number for lesson in load_all(directory)]
+    """The numbers of the course's lessons, in order, as `load_all` numbers them (front matter only:
+    the command line asks this on every start)."""
+    numbers = []
+    for path in sorted(Path(directory or lessons_dir()).glob("*.md")):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                head = [line for line, _ in zip(handle, range(100))]
+            numbers.append(_front_matter([line.rstrip("\n") for line in head], path)[0]["number"])
+        except (OSError, UnicodeDecodeError, LessonError):
+            numbers.append(_number_from_name(path))
+    return sorted(numbers)
 
 
 def load_all(directory: Path | None = None) -> list[Lesson | BrokenLesson]:
@@ -206,11 +215,15 @@ def load_all(directory: Path | None = None) -> list[Lesson | BrokenLesson]:
         try:
             result.append(load_lesson(path))
         except LessonError as error:
-            number_text = path.stem.split("-", 1)[0]
-            number = int(number_text) if number_text.isdigit() else 0
             title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()
-            result.append(BrokenLesson(number=number, title=title, error=error, path=path))
+            result.append(BrokenLesson(number=_number_from_name(path), title=title, error=error, path=path))
     return sorted(result, key=lambda lesson: lesson.number)
+
+
+def _number_from_name(path: Path) -> int:
+    """A lesson file that does not load is numbered by its name (`03-neural-networks.md` is 3)."""
+    number_text = path.stem.split("-", 1)[0]
+    return int(number_text) if number_text.isdigit() else 0
 
 
 def _front_matter(lines: list[str], path: Path) -> tuple[dict, int]:

@@ -200,6 +200,15 @@ class LessonSession:
             self.progress.set_cell_text(self.lesson.id, cell_id, text)
         return True
 
+    def reset_cell(self, cell_id: str) -> str:
+        """Forget the learner's edit of a cell (and, for an exercise, its pass and hints); returns its text."""
+        cell = self.lesson.cell(cell_id)
+        if cell.exercise is not None:
+            self.progress.reset_exercise(self.lesson.id, cell.exercise.id)
+        else:
+            self.progress.reset_cell(self.lesson.id, cell_id)
+        return cell.source
+
     def saved_position(self) -> str | None:
         """The cell the learner was last on, when it still exists in the lesson."""
         saved = self.progress.position(self.lesson.id)

@@ -10,6 +10,8 @@ Layout (version 1):
                              "exercises": {"ex-id": {"passed": true, "hints_used": 1, "solution_seen": false}},
                              "position": "cell-id"}}}
 The store is thread-safe: the app edits it from the UI thread and saves it from a timer.
+A store made with `claim=True` (the app, `progress --reset`) holds the progress lock, so a second
+app cannot load the same file and later save over the first one's edits (`progress_lock`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from typing import Any
 
 from curriculum import paths
 from curriculum.atomic import write_atomic
+from curriculum.progress_lock import ProgressInUse, ProgressLock
+
+__all__ = ["ExerciseProgress", "ProgressInUse", "ProgressStore"]
 
 VERSION = 1
 
@@ -36,13 +41,21 @@ class ExerciseProgress:
 
 
 class ProgressStore:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, claim: bool = False) -> None:
+        """`claim`: take the progress lock first (raises ProgressInUse naming the app that holds it)."""
         self.path = Path(path) if path is not None else paths.progress_file()
         self.notice: str | None = None  # one line for the learner when the file had to be moved aside
         self.save_error: str | None = None  # why the last save failed, or None
+        self.claim = ProgressLock(self.path)
+        if claim:
+            self.claim.acquire()  # before loading: what we load is then what nobody else will overwrite
         self._lock = threading.RLock()
         self._dirty = False
         self._data = self._load()
+
+    def close(self) -> None:
+        """Let another app open this progress file (the caller saved first)."""
+        self.claim.release()
 
     # ---- loading
     def _load(self) -> dict[str, Any]:

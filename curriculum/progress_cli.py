@@ -16,7 +16,7 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "progress", help="show your progress per lesson, or reset it",
         description="Show saved progress (exercises passed, hints used, edited cells) per lesson, or reset it. "
-                    "Quit the app before resetting: a running app saves what it holds.",
+                    "Resetting refuses while the app is open, since the app would save over it.",
     )
     parser.add_argument("--reset", nargs="?", const=_EVERYTHING, metavar="LESSON",
                         help="forget the progress of LESSON (id or number), or of every lesson when none is given")
@@ -26,11 +26,15 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from curriculum.lesson import load_all
-    from curriculum.progress import ProgressStore
+    from curriculum.progress import ProgressInUse, ProgressStore
 
     if args.yes and args.reset is None:
         return _bad("--yes only goes with --reset")
-    store = ProgressStore()
+    try:
+        store = ProgressStore(claim=args.reset is not None)  # a running app would save over the reset
+    except ProgressInUse as error:
+        print(f"blitz-tui progress: {error}", file=sys.stderr)
+        return 1
     if store.notice:
         print(store.notice, file=sys.stderr)
     lessons = load_all()

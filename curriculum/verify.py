@@ -91,9 +91,12 @@ def cells_to_verify(lesson) -> list:
     return cells[: last + 1]
 
 
-def walk(kernel, lesson, mode: str, report: LessonReport, timeout: float | None = None) -> None:
+def walk(kernel, lesson, mode: str, report: LessonReport, timeout: float | None = None,
+         cancelled: threading.Event | None = None) -> None:
     """Run one lesson's cells in `kernel` the way `mode` says, filling in `report`."""
     for cell in cells_to_verify(lesson):
+        if cancelled is not None and cancelled.is_set():
+            return
         exercise = cell.exercise
         if exercise is None:
             result = kernel.execute(cell.source, timeout=timeout)
@@ -139,6 +142,8 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
     done = [[False] * len(lessons) for _ in MODES]
     condition = threading.Condition()
     scratch = Path(tempfile.mkdtemp(prefix="blitz-verify-"))
+    cancelled = threading.Event()  # the reader went away (`verify | head -1`) or Ctrl-C: stop the walks
+    running: set = set()  # kernels walking now, so a cancel can stop them mid-lesson
 
     def run_mode(slot: int, mode: str) -> None:
         # One workspace per walk: the kernel's spare is keyed by it, so the next lesson's kernel starts early.
@@ -153,6 +158,8 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
 
     def walk_lessons(config, spares, slot: int, mode: str) -> None:
         for index, lesson in enumerate(lessons):
+            if cancelled.is_set():
+                return
             report = reports[index]
             started = time.monotonic()
             if not hasattr(lesson, "blocks"):
@@ -160,12 +167,16 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
                     report.problems.append(f"the lesson file does not load: {lesson.error}")
             else:
                 kernel = Kernel(config, spares)
+                with condition:
+                    running.add(kernel)
                 try:
                     kernel.start()
-                    walk(kernel, lesson, mode, report)
+                    walk(kernel, lesson, mode, report, cancelled=cancelled)
                 except Exception as error:  # a kernel that cannot start or dies: report it, go on
                     report.problems.append(f"{mode}: the kernel failed: {type(error).__name__}: {error}")
                 finally:
+                    with condition:
+                        running.discard(kernel)
                     kernel.shutdown()
             with condition:
                 report.seconds = max(report.seconds, time.monotonic() - started)
@@ -184,6 +195,18 @@ def verify_lessons(lessons, *, timeout: float = DEFAULT_TIMEOUT_S, isolation: st
                 on_report(report)
         for thread in threads:
             thread.join()
+    except BaseException:  # BrokenPipeError from on_report, KeyboardInterrupt: no kernel may outlive us
+        cancelled.set()
+        with condition:
+            stopping = list(running)
+        for kernel in stopping:
+            try:
+                kernel.shutdown()
+            except Exception:
+                pass
+        for thread in threads:
+            thread.join(timeout=30)
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return reports

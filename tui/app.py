@@ -1,12 +1,11 @@
 """The blitz-tui app: lessons, their kernels, the learner's progress, and the screens.
 
-The app owns the services that live as long as it does (the spare kernel, the progress store) and
-closes them when it ends; screens reach them through `self.app`.
+The app owns the services that live as long as it does (the spare kernel, runtime tuning, the plot
+builder, the progress store) and closes them when it ends; screens reach them through `self.app`.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING, Iterable
 
@@ -15,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from curriculum.kernel.spare import SparePool
-from curriculum.lesson import BrokenLesson, Lesson, load_all
+from curriculum.lesson import LESSONS_ENV, BrokenLesson, Lesson, lessons_dir, load_all
 from curriculum.lesson_session import KernelFactory, LessonSession
 from tui.commands import lesson_commands
 from tui.kernels import real_kernel_factory
@@ -25,12 +24,14 @@ from tui.options import AppOptions
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
+from tui.tuning import RuntimeTuning
 
 if TYPE_CHECKING:
     from tui.screens.lesson import LessonScreen  # imported when a lesson first opens: faster start
     from tui.training.widgets.prebuilt_plot import PlotBuilder
 
 SAVE_DELAY = 0.5  # seconds; edits reach the disk well within the promised second
+SAVE_RETRY = 5.0  # seconds between tries while saving fails (a full disk, a read-only file)
 
 
 class BlitzApp(App):
@@ -54,6 +55,8 @@ class BlitzApp(App):
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
+        if lessons is None and not lessons_dir().is_dir():
+            raise ValueError(f"the lessons folder {lessons_dir()} does not exist (check {LESSONS_ENV})")
         self.lessons = load_all() if lessons is None else sorted(lessons, key=lambda lesson: lesson.number)
         for number in lesson_keys(lesson.number for lesson in self.lessons):
             self.bind(str(number), f"open_lesson({number})", description=f"Lesson {number}", show=False)
@@ -64,10 +67,11 @@ class BlitzApp(App):
         self.progress = progress
         # The one spare kernel all lessons share (each kernel holds ~500 MB once torch is in).
         self.spares = SparePool()
+        self.tuning = RuntimeTuning()
         self.kernel_factory = kernel_factory or real_kernel_factory(self.options, self.spares)
         self.lesson_screens: dict[int, LessonScreen] = {}
         self._save_timer = None
-        self._save_problem: str | None = None  # told once, not on every keystroke
+        self.save_problem: str | None = None  # why progress is not on disk; the status bar stays red meanwhile
         self._kernels_stopped = False
         self._plot_builder: PlotBuilder | None = None
 
@@ -87,9 +91,8 @@ class BlitzApp(App):
         notice = getattr(self.progress, "notice", None)
         if notice:
             self.notify(str(notice), title="Progress file", severity="warning", timeout=12)
-        # Start-up objects live as long as the app: keep them out of full collections, whose
-        # pauses (40-80 ms every few seconds) otherwise show up as late key presses.
-        self.call_after_refresh(gc.freeze)
+        self.tuning.apply()
+        self.call_after_refresh(self.tuning.freeze_startup_objects)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
         elif self.options.open_training:
@@ -113,14 +116,26 @@ class BlitzApp(App):
 
     async def action_quit(self) -> None:
         self.save_now()
-        self.shutdown_kernels()
-        self.exit()
+        if self.save_problem is None:
+            self._quit(True)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        question = (f"{self.save_problem}\n\nQuit anyway? What you changed since the last successful save "
+                    "will be lost.")
+        self.push_screen(ConfirmScreen(question, yes="Quit without saving"), self._quit)
+
+    def _quit(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.shutdown_kernels()
+            self.exit()
 
     def on_unmount(self) -> None:
         self.save_now()
         self.shutdown_kernels()
         if self._plot_builder is not None:
             self._plot_builder.close()
+        self.tuning.restore()
 
     def shutdown_kernels(self) -> None:
         """Stop every lesson's kernel and the spare at once; no process may outlive the app."""
@@ -147,10 +162,15 @@ class BlitzApp(App):
             self._save_timer.stop()
             self._save_timer = None
         saved = self.progress.save()
-        problem = getattr(self.progress, "save_error", None)
-        if saved is False and problem and problem != self._save_problem:
-            self.notify(problem, title="Progress not saved", severity="error", timeout=10)
-        self._save_problem = problem if saved is False else None
+        problem = (getattr(self.progress, "save_error", None) or "Your progress could not be saved.") \
+            if saved is False else None
+        if problem and problem != self.save_problem:
+            self.notify(problem, title="Progress not saved", severity="error", timeout=10, markup=False)
+        elif self.save_problem and not problem:
+            self.notify("Your progress is saved again.", title="Progress saved")
+        self.save_problem = problem
+        if problem and self.is_running:
+            self._save_timer = self.set_timer(SAVE_RETRY, self.save_now)  # red until a save succeeds
 
     def on_progress_changed(self, message: ProgressChanged) -> None:
         home = self.get_screen("home")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from curriculum.cli_args import at_least, seconds
+from curriculum.cli_args import OneLineParser, memory_mb, seconds
+from curriculum.lesson import lesson_numbers
 from curriculum.training.options import add_app_flags
 
 # name -> module that defines it; order is the order `--help` lists them in.
@@ -25,18 +27,20 @@ SUBCOMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="blitz-tui",
         description="Learn PyTorch's 60-minute blitz in the terminal.",
     )
     app = parser.add_argument_group("app options (when no subcommand is given)")
-    app.add_argument("--lesson", type=int, choices=range(1, 6), metavar="N", help="open lesson N (1-5) at start")
+    numbers = lesson_numbers()  # the lesson files are the list ($BLITZ_TUI_LESSONS moves them)
+    app.add_argument("--lesson", type=int, choices=numbers, metavar="N",
+                     help=f"open lesson N ({', '.join(map(str, numbers))}) at start")
     add_app_flags(app)  # --data, --epochs, --device: from the training options table
     app.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"], help="kernel sandbox level (default: strongest available)")
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
-    app.add_argument("--memory-mb", type=at_least(1), metavar="MB", help="memory cap per kernel")
+    app.add_argument("--memory-mb", type=memory_mb, metavar="MB", help="memory cap per kernel")
     app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, module_name in SUBCOMMANDS.items():
         try:
             module = importlib.import_module(module_name)
@@ -45,10 +49,30 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # not built yet in this checkout
         module.add_parser(subparsers)
+    _share_types_with_train(parser, subparsers.choices.get("train"))
     return parser
 
 
+def _share_types_with_train(parser: argparse.ArgumentParser, train: argparse.ArgumentParser | None) -> None:
+    """The app's training defaults (`--device`, `--data`, ...) accept exactly what `train` accepts."""
+    if train is None:
+        return
+    checks = {action.dest: action.type for action in train._actions if action.type is not None}
+    for action in parser._actions:
+        if action.dest in checks and action.type is None:
+            action.type = checks[action.dest]
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a pipe closed after the last write fails here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None or _wants_training_screen(args):
@@ -60,6 +84,21 @@ def main(argv: list[str] | None = None) -> int:
         return module.run(args)
     except KeyboardInterrupt:
         return 130
+
+
+def _reader_went_away() -> int:
+    """`blitz-tui progress | head`: the reader closed the pipe. Stop quietly, as `yes` and `cat` do.
+
+    The subcommand's `finally` blocks have run (kernels and trainers are stopped); what is left in
+    Python's stdout buffer would fail again at exit, so stdout is pointed at /dev/null first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 128 + 13  # as if killed by SIGPIPE, which is what a shell pipeline expects
 
 
 def _wants_training_screen(args: argparse.Namespace) -> bool:

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from tui import images
 from curriculum.training.data_source import DATA_ENV, resolve
 from tui.options import AppOptions
+
+# A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app the way Ctrl-C's SIGINT does: edits saved first.
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class _Ended(KeyboardInterrupt):
+    """Raised by the SIGTERM/SIGHUP handler: leaves `app.run()` by the same road as SIGINT."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def kernel_environment(options: AppOptions) -> dict[str, str]:
@@ -22,22 +34,47 @@ def run_app(args: argparse.Namespace) -> int:
     os.environ.update(kernel_environment(options))  # lesson kernels start from this process
     # The terminal probe for pictures overlaps the Textual import; both must finish before `run`.
     probe = images.prepare()
+    from curriculum.progress import ProgressInUse, ProgressStore
     from tui.app import BlitzApp
 
     probe.join(timeout=2.0)
     try:
-        app = BlitzApp(options)
+        progress = ProgressStore(claim=True)
+        app = BlitzApp(options, progress=progress)
+    except ProgressInUse as error:
+        print(f"blitz-tui: {error}", file=sys.stderr)
+        return 1
     except Exception as error:  # e.g. the progress store cannot be created: one line, no traceback
         print(f"blitz-tui: cannot start: {error}", file=sys.stderr)
         return 1
+    ended_by = None
+    previous = {signum: signal.signal(signum, _end_like_sigint(progress)) for signum in ENDING_SIGNALS}
     try:
         app.run()
+    except _Ended as ending:
+        ended_by = ending.signum
     except KeyboardInterrupt:
         pass
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         app.shutdown_kernels()
         try:
-            app.progress.save()
+            progress.save()
         except OSError:
             pass
+        progress.close()
+    if ended_by is not None:
+        return 128 + ended_by
     return app.return_code or 0
+
+
+def _end_like_sigint(progress):
+    def handler(signum, frame) -> None:
+        try:
+            progress.save()  # first, before anything that could fail on a terminal that is gone
+        except Exception:
+            pass
+        raise _Ended(signum)
+
+    return handler

@@ -72,14 +72,15 @@ def describe(name: str, value) -> dict:
         return {"name": name, "kind": "other", "summary": f"{type(value).__name__} (could not inspect: {error})"}
 
 
-def _shape_text(shape) -> str:
+def shape_text(shape) -> str:
+    """A shape as `torch.Size` prints it, `[4]` or `[2, 3]` (`[]` for a scalar): what the learner sees in torch."""
     return "[" + ", ".join(str(n) for n in shape) + "]"
 
 
 def _tensor(name: str, t) -> dict:
     dtype = str(t.dtype).replace("torch.", "")
     grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
-    summary = f"tensor {_shape_text(t.shape)} {dtype} on {t.device}"
+    summary = f"tensor {shape_text(t.shape)} {dtype} on {t.device}"
     if t.numel() <= 8 and t.layout == _torch().strided and t.device.type != "meta":
         values = t.detach().cpu().flatten().tolist()
         shown = ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in values)
@@ -111,7 +112,7 @@ def _module(name: str, module) -> dict:
 def _array(name: str, array) -> dict:
     shape = [int(n) for n in array.shape]
     return {
-        "name": name, "kind": "other", "summary": f"ndarray {_shape_text(shape)} {array.dtype}",
+        "name": name, "kind": "other", "summary": f"ndarray {shape_text(shape)} {array.dtype}",
         "shape": shape, "dtype": str(array.dtype), "device": "cpu",
     }
 

@@ -22,6 +22,7 @@ from curriculum.kernel.results import (DIED, ERROR, INTERRUPTED, MEMORY, OK, TIM
                                        ExecResult, VariableInfo)
 from curriculum.kernel.spare import SparePool
 from curriculum.kernel.watchdog import default_memory_bytes
+from curriculum.terminal_text import text_only_output, visible_text
 
 ESCALATE_AFTER_S = 2.0  # a cell that ignores SIGINT this long is killed and the kernel restarted
 
@@ -181,7 +182,7 @@ class Kernel:
                 return CheckResult(False, "The kernel is not running: run the exercise cell first.")
             reply = self._run({"op": "check", "code": code}, None, timeout)
         if reply.get("t") == "check":
-            return CheckResult(bool(reply.get("passed")), reply.get("message", ""))
+            return CheckResult(bool(reply.get("passed")), visible_text(reply.get("message", "")))
         return CheckResult(False, reply.get("message") or "The check could not run.")
 
     def _run(self, request: dict, on_output, timeout: float | None) -> dict:
@@ -189,7 +190,7 @@ class Kernel:
         process = self._process
         limit = self.config.timeout if timeout is None else timeout
         self._limit = limit
-        process.on_output = on_output
+        process.on_output = text_only_output(on_output) if on_output is not None else None  # no raw escapes
         with self._lock:
             self._busy = True
             self._interrupt_at = None
@@ -277,7 +278,7 @@ class Kernel:
         if reply.get("t") == "died":
             return ExecResult(status=reply["status"], execution_count=None, message=reply["message"])
         status = reply.get("status", ERROR)
-        message = reply.get("message", "")
+        message = visible_text(reply.get("message", ""))  # it quotes the exception's own text
         if reply.get("timed_out") and status in (INTERRUPTED, OK, ERROR):
             status = TIMEOUT
             message = (f"Stopped after the {self._limit_text()} time limit; the kernel kept its variables. "
@@ -287,7 +288,8 @@ class Kernel:
         error = reply.get("error")
         return ExecResult(
             status=status, execution_count=count,
-            error=ErrorInfo(error["ename"], error["evalue"], error["traceback"]) if error else None,
+            error=ErrorInfo(error["ename"], visible_text(error["evalue"]), visible_text(error["traceback"]))
+            if error else None,
             message=message,
             variables=[VariableInfo.from_dict(v) for v in reply.get("variables", [])],
             images=unpack_images(reply.get("images", [])),

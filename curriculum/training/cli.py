@@ -11,18 +11,11 @@ import argparse
 import signal
 import sys
 
-from curriculum.cli_args import positive_number
+from curriculum.cli_args import OneLineParser, positive_number
 from curriculum.training.options import OPTIONS
 
 
-def _one_line_error(parser: argparse.ArgumentParser):
-    def error(message: str):
-        parser.exit(2, f"{parser.prog}: error: {message}\n")
-    return error
-
-
 def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.error = _one_line_error(parser)  # one line, no usage dump
     parser.add_argument("--headless", action="store_true", help="train in this terminal (no app)")
     parser.add_argument("--json", action="store_true", help="print one JSON event per line instead of a progress bar")
     parser.add_argument("--out", metavar="DIR", help="write checkpoints, model.pt and metrics.jsonl here")
@@ -49,7 +42,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = configure(argparse.ArgumentParser(prog="python -m curriculum.training"))
+    parser = configure(OneLineParser(prog="python -m curriculum.training"))
     return run(parser.parse_args(argv))
 
 
@@ -93,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         emitter.emit(EndEvent.stopped_early())
         return 130
+    except BrokenPipeError:  # the reader went away (`train --headless | head -1`): tui/cli.py ends quietly
+        raise
     except Exception as error:
         from curriculum.training.session import failure
 

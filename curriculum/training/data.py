@@ -20,6 +20,7 @@ from curriculum.training import data_source, sources
 from curriculum.training.sources import DataError
 from curriculum.training.synthetic import CIFAR10_CLASSES, make_synthetic
 
+
 __all__ = ["DataError", "Dataset", "load_dataset"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

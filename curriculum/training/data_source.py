@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 CIFAR_BATCHES = "cifar-10-batches-py"
-SYNTHETIC_MIN, SYNTHETIC_MAX = 10, 1_000_000
+SYNTHETIC_MIN = 10
+SYNTHETIC_MAX = 200_000  # four times CIFAR-10's training set, about 600 MB of images; more is a typo
 DEFAULT_SYNTHETIC = 10_000
 DATA_ENV = "BLITZ_TUI_DATA"  # the app's --data, handed to lesson kernels
 HOW_TO_GET_REAL = ("for real CIFAR-10 images run `blitz-tui train --headless --data cifar10` once (downloads "

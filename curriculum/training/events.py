@@ -35,6 +35,11 @@ class TrainingEvent:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"))
 
+    def shown_as_text(self, clean: Callable[[str], str]) -> TrainingEvent:
+        """A copy whose every string (paths, messages, class names) went through `clean`, for showing."""
+        return dataclasses.replace(self, **{f.name: _each_string(getattr(self, f.name), clean)
+                                            for f in dataclasses.fields(self)})
+
     @staticmethod
     def from_dict(data: Any) -> TrainingEvent | None:
         """The event `data` describes, or None when it is not one; unknown fields are ignored."""
@@ -179,6 +184,16 @@ def _coerce(value: Any, hint: Any, default: Any) -> Any:
 
 
 _UnionType = type(int | None)
+
+
+def _each_string(value: Any, clean: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {_each_string(k, clean): _each_string(v, clean) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_each_string(v, clean) for v in value]
+    return value
 
 
 def _finite(value: Any) -> Any:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from curriculum.cli_args import at_least, between, number, positive_number, seed
 from curriculum.training import data_source
 from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
 
@@ -31,7 +32,7 @@ class TrainingOption:
     label: str  # the form's label
     help: str
     kind: str  # "int", "float", "choice" or "text"
-    check: Callable[[str, str], Any]  # (text, how the learner named it) -> value, or OptionError
+    check: Callable[[str], Any]  # text -> value, or ArgumentTypeError reading after the name ("must be ...")
     default: Any = None  # when no preset sets it; None: the trainer decides
     metavar: str = ""
     in_form: bool = True
@@ -47,69 +48,49 @@ class TrainingOption:
 
     def parse(self, text: str, named: str | None = None) -> Any:
         """The value `text` gives, or OptionError saying why in one line (`named`: the flag by default)."""
-        return self.check(str(text).strip(), named or self.flag)
+        try:
+            return self.check(str(text).strip())
+        except argparse.ArgumentTypeError as error:
+            why = str(error)
+            joined = f"{named or self.flag} {why}" if why.startswith(("must ", "expects ")) else \
+                f"{named or self.flag}: {why}"
+            raise OptionError(joined) from None
 
     def default_for(self, preset: str) -> Any:
         return PRESETS.get(preset, {}).get(self.name, self.default)
 
-    def argparse_type(self, text: str) -> Any:
-        try:
-            return self.parse(text)
-        except OptionError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-
     def add_to(self, parser, *, help: str | None = None) -> None:
-        parser.add_argument(self.flag, type=self.argparse_type, metavar=self.metavar or self.name.upper(),
+        # argparse (cli_args.OneLineParser) puts the flag's name before the check's message.
+        parser.add_argument(self.flag, type=self.check, metavar=self.metavar or self.name.upper(),
                             help=help or self.help)
 
 
-def whole(low: int, high: int | None = None) -> Callable[[str, str], int]:
-    def check(text: str, named: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise OptionError(f"{named} must be a whole number (got {text!r})") from None
-        if value < low:
-            raise OptionError(f"{named} must be >= {low} (got {value})")
-        if high is not None and value > high:
-            raise OptionError(f"{named} must be <= {high} (got {value})")
-        return value
-
-    return check
+def momentum(text: str) -> float:
+    value = number(text)
+    if not (math.isfinite(value) and 0 <= value < 1):
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1 (got {text})")
+    return value
 
 
-def real(rule: Callable[[float], bool], says: str) -> Callable[[str, str], float]:
-    def check(text: str, named: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise OptionError(f"{named} must be a number (got {text!r})") from None
-        if not math.isfinite(value) or not rule(value):
-            raise OptionError(f"{named} must be {says} (got {text})")
-        return value
-
-    return check
-
-
-def one_of(names: Callable[[], tuple[str, ...]]) -> Callable[[str, str], str]:
-    def check(text: str, named: str) -> str:
+def one_of(names: Callable[[], tuple[str, ...]]) -> Callable[[str], str]:
+    def check(text: str) -> str:
         if text not in names():
-            raise OptionError(f"{named} must be one of {', '.join(names())} (got {text!r})")
+            raise argparse.ArgumentTypeError(f"must be one of {', '.join(names())} (got {text!r})")
         return text
 
     return check
 
 
-def device(text: str, named: str) -> str:
+def device(text: str) -> str:
     if not DEVICE.match(text):
-        raise OptionError(f"{named} must be auto, cpu, cuda or cuda:N (got {text!r})")
+        raise argparse.ArgumentTypeError(f"must be auto, cpu, cuda or cuda:N (got {text!r})")
     return text
 
 
-def data(text: str, named: str) -> str:
+def data(text: str) -> str:
     problem = data_source.check(text)
     if problem:
-        raise OptionError(f"{named}: {problem}")
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 
@@ -133,20 +114,20 @@ OPTIONS: tuple[TrainingOption, ...] = (
                    "choice", one_of(preset_names), default="faithful", metavar="NAME", choices=preset_names),
     TrainingOption("model", "model", "the network: blitz (the tutorial's) or wide (blank: the preset's)", "choice",
                    one_of(model_names), default="blitz", metavar="NAME", choices=model_names),
-    TrainingOption("epochs", "epochs", "passes over the training set, 1 or more", "int", whole(1, 10_000),
+    TrainingOption("epochs", "epochs", "passes over the training set, 1 or more", "int", at_least(1),
                    metavar="N"),
-    TrainingOption("batch_size", "batch size", "images per step, 1 or more", "int", whole(1, 1 << 20), metavar="N"),
-    TrainingOption("lr", "lr", "learning rate, > 0", "float", real(lambda v: v > 0, "> 0"), metavar="LR"),
-    TrainingOption("momentum", "momentum", "SGD momentum, >= 0 and < 1", "float",
-                   real(lambda v: 0 <= v < 1, ">= 0 and < 1"), metavar="M"),
+    TrainingOption("batch_size", "batch size", "images per step, 1 or more", "int", at_least(1), metavar="N"),
+    TrainingOption("lr", "lr", "learning rate, > 0", "float", positive_number, metavar="LR"),
+    TrainingOption("momentum", "momentum", "SGD momentum, >= 0 and < 1", "float", momentum,
+                   metavar="M"),
     TrainingOption("optimizer", "optimizer", "sgd (faithful) or adam (fast)", "choice", one_of(optimizer_names),
                    default="sgd", metavar="NAME", in_form=False, choices=optimizer_names),
     TrainingOption("device", "device", "auto, cpu, cuda or cuda:N", "text", device, default="auto", metavar="D",
                    choices=lambda: ("auto", "cpu", "cuda", "cuda:0")),
-    TrainingOption("seed", "seed", "seed for weights and batch order (default 0)", "int", whole(0, 2**32 - 1),
+    TrainingOption("seed", "seed", "seed for weights and batch order (default 0)", "int", seed,
                    default=0, metavar="N", in_form=False),
     TrainingOption("nproc", "processes", "DDP: N processes under torchrun, one per GPU (gloo on the CPU); blank or "
-                   "1: one plain process", "int", whole(1, MAX_NPROC), metavar="N"),
+                   "1: one plain process", "int", between(1, MAX_NPROC), metavar="N"),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 FORM_OPTIONS = tuple(option for option in OPTIONS if option.in_form)

@@ -103,3 +103,24 @@ def _parent(pid: int) -> int:
             return int(handle.read().rsplit(")", 1)[1].split()[1])
     except OSError:
         return 0
+
+
+def test_kernels_and_the_spare_end_with_a_program_that_forgot_to_stop_them(private_home):
+    """No atexit hook is needed: a kernel leaves when the pipe its maker holds closes."""
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path\n"
+        "from curriculum.kernel import Kernel, KernelConfig\n"
+        "from curriculum.kernel.spare import SparePool\n"
+        "spares = SparePool()\n"
+        f"kernel = Kernel(KernelConfig(workspace=Path({str(private_home)!r}) / 'w', isolation='rlimits',"
+        " preload_torch=False), spares)\n"
+        "kernel.start()\n"
+        "assert spares.wait_ready(timeout=60)\n"
+        "print(kernel.execute('1 + 1').status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr
+    assert not wait_for_no_processes(private_home)

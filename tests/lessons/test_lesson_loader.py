@@ -117,7 +117,7 @@ def test_an_unreadable_file_is_a_broken_lesson_too(tmp_path):
 @pytest.mark.parametrize(("entry", "says"), [
     ("train_model: lenet", "train_model must be one of blitz, wide (got 'lenet')"),
     ("train_speed: 3", "unknown training key `train_speed`"),
-    ("train_lr: -1", "train_lr must be > 0 (got -1)"),
+    ("train_lr: -1", "train_lr must be greater than 0 (got -1)"),
     ("train_device: tpu", "train_device must be auto, cpu, cuda or cuda:N (got 'tpu')"),
 ])
 def test_a_bad_training_key_or_value_is_a_lesson_error_naming_file_and_line(tmp_path, entry, says):

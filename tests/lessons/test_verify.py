@@ -96,7 +96,7 @@ def test_the_command_exits_1_and_prints_a_line_per_exercise(tmp_path, capsys):
     ("argv", "words"),
     [(["verify", "seven"], "unknown lesson 'seven'"),
      (["verify", "--lessons-dir", "/no/such/folder"], "no such folder"),
-     (["verify", "--timeout", "-3"], "must be greater than 0")],
+     (["verify", "--timeout", "-3"], "--timeout must be greater than 0")],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, words, capsys):
     try:

@@ -21,12 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("args, says", [
     (["--preset", "slowest"], "--preset must be one of faithful, fast (got 'slowest')"),
     (["--model", "resnet"], "--model must be one of blitz, wide (got 'resnet')"),
-    (["--lr", "0"], "--lr must be > 0 (got 0)"),
-    (["--lr", "-0.1"], "--lr must be > 0 (got -0.1)"),
-    (["--batch-size", "0"], "--batch-size must be >= 1 (got 0)"),
-    (["--epochs", "two"], "--epochs must be a whole number"),
+    (["--lr", "0"], "--lr must be greater than 0 (got 0)"),
+    (["--lr", "-0.1"], "--lr must be greater than 0 (got -0.1)"),
+    (["--batch-size", "0"], "--batch-size must be at least 1 (got 0)"),
+    (["--epochs", "two"], "--epochs expects a whole number"),
     (["--device", "gpu"], "cuda:N"),
-    (["--momentum", "1.5"], "--momentum must be >= 0 and < 1 (got 1.5)"),
+    (["--momentum", "1.5"], "--momentum must be at least 0 and below 1 (got 1.5)"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, says, capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -65,3 +65,17 @@ def test_a_crash_reports_stderrs_last_line():
     assert got.done.wait(20)
     assert got.exit == (3, "RuntimeError: the disk is full")
     assert len(got.events) == 5
+
+
+def test_trainer_texts_reach_the_screen_without_escape_sequences():
+    """Stray prints, stderr and event texts lose OSC/clear sequences (a folder name can carry them)."""
+    code = ("import sys, json\n"
+            "print(json.dumps({'type': 'error', 't': 0, 'message': 'no data in /tmp/x\\x1b]0;title\\x07y'}), flush=True)\n"
+            "print('stray\\x1b[2J print', flush=True)\n"
+            "sys.stderr.write('Boom\\x1b]52;c;eA==\\x07 \\x1b[31mred\\x1b[0m\\n')\n"
+            "sys.exit(1)")
+    _, got = run([sys.executable, "-c", code])
+    assert got.done.wait(20)
+    assert got.events[0].message == "no data in /tmp/xy"
+    # stdout and stderr are read by two threads: either line may be the last one seen.
+    assert got.exit in ((1, "Boom \x1b[31mred\x1b[0m"), (1, "stray print"))

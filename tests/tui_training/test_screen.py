@@ -81,7 +81,7 @@ async def test_defaults_fill_the_form_and_bad_values_are_flagged_inline():
         lr = screen.query_one("#field-lr", Input)
         lr.focus()
         await pilot.press("0")
-        assert "--lr must be > 0 (got 0)" in str(screen.query_one("#error-lr").render())
+        assert "--lr must be greater than 0 (got 0)" in str(screen.query_one("#error-lr").render())
         assert lr.has_class("-invalid")
         await pilot.press("escape", "s")  # leave the field, try to start
         assert screen.run.status == "ready"

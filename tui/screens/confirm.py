@@ -22,7 +22,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(self.question, id="confirm-question", markup=False)  # paths and errors are not markup
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes} (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")

@@ -104,17 +104,13 @@ class ExerciseActions:
         def reset(answer: bool | None) -> None:
             if not answer:
                 return
-            if view.cell.exercise is not None:
-                self.app.progress.reset_exercise(self.lesson.id, view.cell.exercise.id)
-            else:
-                self.app.progress.reset_cell(self.lesson.id, view.cell.id)
-            view.reset(view.cell.source)
+            view.reset(self.session.reset_cell(view.cell.id))
             self.app.schedule_save(now=True)
             self.post_progress()
             view.focus()
 
         self.app.push_screen(
-            ConfirmScreen("Reset this cell to the lesson's original code?\nYour edits and its exercise progress go.", yes="Reset"),
+            ConfirmScreen(_reset_question(view.cell), yes="Reset"),
             reset,
         )
 
@@ -132,3 +128,11 @@ class ExerciseActions:
         for view in self.cell_views:
             view.reset(view.cell.source)
         self.post_progress()
+
+
+def _reset_question(cell) -> str:
+    """Say exactly what a reset forgets: the edits, and for an exercise its pass mark and hints too."""
+    if cell.exercise is None:
+        return "Reset this cell to the lesson's original code?\nYour edits to it will be lost."
+    return ("Reset this exercise to the lesson's original code?\nYour edits will be lost, and it will count "
+            "as never tried: not passed, no hints or solution seen.")

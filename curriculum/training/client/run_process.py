@@ -15,6 +15,7 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Sequence
 
+from curriculum.terminal_text import visible_text
 from curriculum.training.events import TrainingEvent, parse_event
 
 EventCallback = Callable[[TrainingEvent], None]
@@ -91,9 +92,9 @@ class TrainerProcess:
                 continue
             event = parse_event(line)
             if event is None:
-                self._stderr_tail.append(line)  # a stray print: keep it as a possible failure reason
+                self._stderr_tail.append(visible_text(line))  # a stray print: kept as a possible failure reason
                 continue
-            self._on_event(event)
+            self._on_event(event.shown_as_text(visible_text))  # its texts (paths, errors) are shown: text only
         returncode = self._process.wait()
         self._stderr_done.wait(timeout=5)
         self.returncode = returncode
@@ -107,7 +108,7 @@ class TrainerProcess:
         try:
             for line in self._process.stderr:
                 if line.strip():
-                    self._stderr_tail.append(line.rstrip())
+                    self._stderr_tail.append(visible_text(line.rstrip()))
         finally:
             self._stderr_done.set()
 

@@ -8,7 +8,6 @@ runs of text into ready-made lines, and the widget only paints them.
 from __future__ import annotations
 
 import itertools
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from textual_plotext.plot import Plot
 
 from tui.training.widgets.plot_worker import PlotWorker, Row
 
-GIL_SWITCH_S = 0.001
 PAINT_HOLD_S = 0.2  # the longest a build waits for a frame to be painted
 Draw = Callable[[Plot], None]  # runs in the plot worker, so picklable: sets the figure's data, title, limits
 MakeDraw = Callable[[], Draw]  # runs on the event loop: snapshots the data the figure needs
@@ -76,9 +74,7 @@ class PlotBuilder:
             self._jobs.pop(slot, None)
             self._jobs[slot] = job
             if self._thread is None:
-                # While a figure is sent and its lines read back, the event loop must get the GIL back within
-                # a millisecond, not Python's default 5 ms each time it returns from I/O (a key waits for many).
-                sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
+                # The app keeps GIL turns short while the builder sends figures and reads lines (tui/tuning.py).
                 self._thread = threading.Thread(target=self._run, name="plot-builder", daemon=True)
                 self._thread.start()
             self._wake.notify()

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+CODE_STYLE = "markdown.code"  # the style Rich's Markdown gives inline code in the lesson's prose
+
+
+def with_code(text: str, style: str = "") -> Text:
+    """`text` with its `backtick` spans shown as code, the way the lesson's prose shows them."""
+    result = Text(style=style)
+    end = 0
+    for match in _CODE_SPAN.finditer(text):
+        result.append(text[end:match.start()])
+        result.append(match.group(1), style=CODE_STYLE)
+        end = match.end()
+    result.append(text[end:])
+    return result
 
 
 class ExercisePanel(Vertical):
@@ -32,13 +50,13 @@ class ExercisePanel(Vertical):
         status = Text()
         if self.passed:
             status.append("✓ Passed ", style="bold green")
-            status.append(self.title)
+            status.append_text(with_code(self.title))
             status.append("  · s: solution", style="dim")
         else:
             status.append("Exercise ", style="bold yellow")
-            status.append(self.title)
+            status.append_text(with_code(self.title))
             if self.verdict:
-                status.append(f"\n✗ Not yet: {self.verdict}", style="red")
+                status.append_text(with_code(f"\n✗ Not yet: {self.verdict}", style="red"))
             left = len(self.hints) - self.hints_used
             keys = "ctrl+r: run and check"
             if left > 0:
@@ -50,7 +68,7 @@ class ExercisePanel(Vertical):
         hints = self.query_one("#exercise-hints", Static)
         shown = self.hints[: self.hints_used]
         hints.display = bool(shown)
-        hints.update(Text("\n".join(f"Hint {n}: {hint}" for n, hint in enumerate(shown, 1))))
+        hints.update(Text("\n").join(with_code(f"Hint {n}: {hint}") for n, hint in enumerate(shown, 1)))
         solution = self.query_one("#exercise-solution", Static)
         solution.display = self.solution_shown
         if self.solution_shown:

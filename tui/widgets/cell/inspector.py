@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Collapsible, Static
 
+from curriculum.kernel.inspector import shape_text
+
 
 def describe(variable: Any) -> str:
     """One line of facts about a variable: what a learner checks when a shape goes wrong."""
@@ -16,7 +18,7 @@ def describe(variable: Any) -> str:
     if kind == "tensor":
         shape = getattr(variable, "shape", None)
         if shape is not None:
-            parts.append("shape " + ("(" + ", ".join(str(n) for n in shape) + ")" if not isinstance(shape, str) else shape))
+            parts.append("shape " + (shape if isinstance(shape, str) else shape_text(shape)))
         for label in ("dtype", "device"):
             value = getattr(variable, label, None)
             if value:
@@ -27,12 +29,7 @@ def describe(variable: Any) -> str:
         if grad_fn:
             parts.append(f"grad_fn={grad_fn}")
     elif kind == "module":
-        summary = getattr(variable, "summary", "")
-        if summary:
-            parts.append(summary)
-        parameters = getattr(variable, "parameters", None)
-        if parameters is not None:
-            parts.append(f"{parameters:,} parameters")
+        parts.append(getattr(variable, "summary", ""))  # it already counts the parameters
     if not parts:
         parts.append(getattr(variable, "summary", "") or "")
     return "  ".join(part for part in parts if part)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from curriculum.terminal_text import visible_text
 from tui.output_tail import OutputTail
 
 
@@ -33,7 +34,7 @@ class OutputPane(Static):
         for index, line in enumerate(snapshot.lines):
             if index:
                 text.append("\n")
-            text.append(line.text, style="red" if line.stream == "stderr" else "")
+            text.append_text(_coloured(line.text, "red" if line.stream == "stderr" else ""))
         self.update(text)
         self.display = bool(snapshot.lines or snapshot.hidden)
         return True
@@ -42,3 +43,9 @@ class OutputPane(Static):
     def plain(self) -> str:
         snapshot = self.tail.snapshot()
         return "\n".join(line.text for line in snapshot.lines)
+
+
+def _coloured(line: str, style: str) -> Text:
+    """A line with its SGR colours as styles; `visible_text` again drops a sequence cut by the line limit."""
+    shown = visible_text(line)
+    return Text.from_ansi(shown, style=style, end="") if "\x1b" in shown else Text(shown, style=style, end="")

@@ -1,4 +1,4 @@
-"""The line above the footer: kernel state, sandbox level and exercise progress."""
+"""The line above the footer: kernel state, sandbox level, exercise progress, and unsaved progress in red."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ class KernelStatus(Static):
             passed, total = self.app.progress.lesson_summary(self.lesson)
             if total:
                 text.append(f"  │ exercises {passed}/{total}", style="green" if passed == total else "")
+        unsaved = getattr(self.app, "save_problem", None) is not None
+        if unsaved:  # red until a save succeeds: the learner must not quit believing their edits are safe
+            text.append("  │ PROGRESS NOT SAVED (q asks first)", style="bold white")
+        self.set_class(unsaved, "-unsaved")
         key = text.plain
         if key != self._last:
             self._last = key
