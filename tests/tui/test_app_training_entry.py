@@ -125,3 +125,25 @@ async def test_T_in_the_real_lesson_4_fills_exactly_its_recipe_and_the_run_start
         assert screen.run.status == "finished", screen.run.reason
         assert asked and asked[0][:4] == ["--preset", "faithful", "--model", "blitz"]
         assert "--epochs" not in asked[0] and "--lr" not in asked[0]
+
+
+async def test_T_before_the_training_screen_exists_also_starts_the_lessons_run(make_app, monkeypatch):
+    from curriculum.lesson import load_all
+    from curriculum.training.client import run_session
+    from tui.training import TrainingScreen
+
+    def fake_trainer(flags):
+        return [sys.executable, str(TRAINING_TESTS / "fake_trainer.py"), "--replay",
+                str(TRAINING_TESTS / "fixtures" / "cpu_synthetic.jsonl"), "--", *flags]
+
+    monkeypatch.setattr(run_session, "trainer_command", fake_trainer)
+    app = make_app(lessons=load_all())
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_open_lesson(4)
+        await pilot.pause()
+        await pilot.press("T")
+        for _ in range(400):
+            if isinstance(app.screen, TrainingScreen) and app.screen.run.is_over:
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, TrainingScreen) and app.screen.run.status == "finished"
