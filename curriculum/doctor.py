@@ -56,7 +56,7 @@ def _nvml_line() -> str:
 
 
 def _isolation_lines(requested: str | None) -> list[str]:
-    from curriculum.kernel import isolation
+    from curriculum.kernel import backends, isolation
 
     try:
         level = isolation.choose(requested)
@@ -67,9 +67,11 @@ def _isolation_lines(requested: str | None) -> list[str]:
             return lines
     else:
         lines = []
-    lines.insert(0, f"isolation: {level}")
-    lines.append(f"  protects: {isolation.PROTECTS[level]}")
-    lines.append(f"  not protected: {isolation.NOT_PROTECTED[level]}")
+    backend = backends.get(level)
+    lines.insert(0, f"isolation: {level}" + (" (weak)" if backend.weak else ""))
+    lines.append(f"  capabilities in a cell: {isolation.probe(level).capabilities}")
+    lines.append(f"  protects: {backend.protects}")
+    lines.append(f"  not protected: {backend.not_protected}")
     for name, why in isolation.reasons().items():
         lines.append(f"  {name}: {why}")
     return lines

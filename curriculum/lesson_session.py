@@ -173,9 +173,10 @@ class LessonSession:
         if self.running == cell_id:
             self.running = None
         attempt = outcome.attempt
-        cell = self.lesson.cell(cell_id)
-        if attempt is not None and cell.exercise is not None:
-            record_attempt(self.progress, self.lesson.id, cell, attempt)
+        if attempt is not None:  # only a lesson's exercise cell has one (never a scratch cell)
+            cell = self.lesson.cell(cell_id)
+            if cell.exercise is not None:
+                record_attempt(self.progress, self.lesson.id, cell, attempt)
         return self.cancel_queue() if outcome.stops_the_queue else []
 
     def cancel_queue(self) -> list[str]:

@@ -35,6 +35,31 @@ def cache_dir() -> Path:
     return path
 
 
+def lesson_data_dir() -> Path:
+    """The one folder of the cache that lesson kernels may write (they prepare lesson data there);
+    the rest of the cache is read-only to them, so nothing outside a sandbox trusts what is here."""
+    path = cache_dir() / "lesson-data"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# Cache folders lesson code fills on its own (lesson 4 unpacks the sample zip and decodes CIFAR-10).
+# In a sandbox each is replaced by a folder inside lesson_data_dir(): the kernel fills its own copy,
+# and the app's copy, which the app trusts, stays out of the kernel's reach.
+KERNEL_OWN_CACHE_FOLDERS = ("extracted", "datasets")
+
+
+def kernel_cache_redirects() -> list[tuple[Path, Path]]:
+    """(cache folder as the kernel sees it, the lesson-data folder it really is), each made if missing."""
+    pairs = []
+    for name in KERNEL_OWN_CACHE_FOLDERS:
+        seen, real = cache_dir() / name, lesson_data_dir() / "cache" / name
+        seen.mkdir(parents=True, exist_ok=True)
+        real.mkdir(parents=True, exist_ok=True)
+        pairs.append((seen, real))
+    return pairs
+
+
 def workspace_dir(lesson_id: str) -> Path:
     """The folder a lesson's kernel runs in and may write to."""
     path = data_dir() / "workspaces" / lesson_id

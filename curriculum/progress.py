@@ -8,7 +8,8 @@ Layout (version 1):
     {"version": 1, "last_lesson": "tensors",
      "lessons": {"tensors": {"cells": {"cell-id": "edited text"},
                              "exercises": {"ex-id": {"passed": true, "hints_used": 1, "solution_seen": false}},
-                             "position": "cell-id"}}}
+                             "position": "cell-id",
+                             "scratch": [{"id": "scratch-1", "after": "cell-id", "text": "..."}]}}}
 The store is thread-safe: the app edits it from the UI thread and saves it from a timer.
 A store made with `claim=True` (the app, `progress --reset`) holds the progress lock, so a second
 app cannot load the same file and later save over the first one's edits (`progress_lock`).
@@ -38,6 +39,13 @@ class ExerciseProgress:
     passed: bool = False
     hints_used: int = 0
     solution_seen: bool = False
+
+
+@dataclass(frozen=True)
+class ScratchCell:
+    id: str  # "scratch-N", unique within the lesson
+    after: str | None  # the cell it sits below; None: at the top of the lesson
+    text: str
 
 
 class ProgressStore:
@@ -229,6 +237,51 @@ class ProgressStore:
         """Lessons with anything recorded."""
         with self._lock:
             return sorted(self._data["lessons"])
+
+    # ---- scratch cells: the learner's own cells, never exercises, never verified
+    def scratch_cells(self, lesson_id: str) -> list[ScratchCell]:
+        """Entries that cannot be read are left out, not fatal."""
+        with self._lock:
+            entries = self._lesson(lesson_id, create=False).get("scratch", [])
+            return [ScratchCell(str(e["id"]), e.get("after"), str(e.get("text", "")))
+                    for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
+
+    def add_scratch_cell(self, lesson_id: str, after: str | None) -> ScratchCell:
+        """A new empty scratch cell right below the cell `after` (a lesson's or a scratch cell).
+
+        Each scratch cell names the cell just above it, so the one that was below `after` now
+        names the new cell."""
+        with self._lock:
+            entries = self._lesson(lesson_id).setdefault("scratch", [])
+            taken = {e.get("id") for e in entries if isinstance(e, dict)}
+            number = next(n for n in range(1, len(taken) + 2) if f"scratch-{n}" not in taken)
+            cell = ScratchCell(f"scratch-{number}", after, "")
+            for entry in entries:
+                if isinstance(entry, dict) and entry.get("after") == after:
+                    entry["after"] = cell.id
+            entries.append({"id": cell.id, "after": after, "text": ""})
+            self._dirty = True
+            return cell
+
+    def set_scratch_text(self, lesson_id: str, scratch_id: str, text: str) -> None:
+        with self._lock:
+            for entry in self._lesson(lesson_id, create=False).get("scratch", []):
+                if isinstance(entry, dict) and entry.get("id") == scratch_id and entry.get("text") != text:
+                    entry["text"] = text
+                    self._dirty = True
+
+    def delete_scratch_cell(self, lesson_id: str, scratch_id: str) -> None:
+        """Cells that were placed after it move up to its place."""
+        with self._lock:
+            entries = self._lesson(lesson_id, create=False).get("scratch", [])
+            gone = next((e for e in entries if isinstance(e, dict) and e.get("id") == scratch_id), None)
+            if gone is None:
+                return
+            entries.remove(gone)
+            for entry in entries:
+                if isinstance(entry, dict) and entry.get("after") == scratch_id:
+                    entry["after"] = gone.get("after")
+            self._dirty = True
 
     def _lesson(self, lesson_id: str, create: bool = True) -> dict[str, Any]:
         lessons = self._data["lessons"]

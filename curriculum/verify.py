@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curriculum.cli_args import seconds
+from curriculum.kernel.backends import CHOICES as ISOLATION_CHOICES
 
 MODES = ("solutions", "starters")
 DEFAULT_TIMEOUT_S = 300.0  # lesson 4 trains a network inside one cell; slow CI machines need room
@@ -39,7 +40,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids or numbers (default: all)")
     parser.add_argument("--timeout", type=seconds, metavar="S",
                         help=f"seconds each cell may run (default {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"],
+    parser.add_argument("--isolation", choices=ISOLATION_CHOICES,
                         help="kernel sandbox level (default: strongest available)")
     parser.add_argument("--lessons-dir", metavar="DIR", help="verify the lesson files in DIR instead of the built-in ones")
     parser.set_defaults(command="verify")

@@ -14,6 +14,7 @@ import sys
 
 from curriculum.cli_args import OneLineParser, memory_mb, seconds
 from curriculum.lesson import lesson_numbers
+from curriculum.kernel.backends import CHOICES as ISOLATION_CHOICES
 from curriculum.training.options import add_app_flags
 
 # name -> module that defines it; order is the order `--help` lists them in.
@@ -23,6 +24,7 @@ SUBCOMMANDS = {
     "train": "curriculum.training.cli",
     "verify": "curriculum.verify",
     "progress": "curriculum.progress_cli",
+    "export": "curriculum.export",
 }
 
 
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--lesson", type=int, choices=numbers, metavar="N",
                      help=f"open lesson N ({', '.join(map(str, numbers))}) at start")
     add_app_flags(app)  # --data, --epochs, --device: from the training options table
-    app.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"], help="kernel sandbox level (default: strongest available)")
+    app.add_argument("--isolation", choices=ISOLATION_CHOICES, help="kernel sandbox level (default: strongest available)")
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
     app.add_argument("--memory-mb", type=memory_mb, metavar="MB", help="memory cap per kernel")
     app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")

@@ -31,6 +31,7 @@ def lesson_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         ("Interrupt kernel", "i i: stop the running cell", screen.action_interrupt),
         ("Restart kernel", "0 0: a fresh kernel with an empty namespace", screen.action_restart),
         ("Show variables", "key v: the tensor inspector of the focused cell", screen.action_toggle_inspector),
+        ("Autograd graph", "key g: the graph behind the focused cell's tensors that have a grad_fn", screen.action_grad_graph),
         ("Hint", "key h: the next hint for this exercise", screen.action_hint),
         ("Solution", "key s: the reference solution", screen.action_solution),
         ("Reset cell", "key r: the lesson's original code (asks first)", screen.action_reset_cell),
@@ -38,6 +39,11 @@ def lesson_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     ]
     if screen.training_defaults() is not None:
         on_lesson.append(("Train this", "key T: the training screen with this lesson's settings", screen.action_train_this))
+    from tui.export_action import export_lesson
+
+    on_lesson += [(f"Export lesson as {name}", f"write {kind} to the folder blitz-tui started in", partial(export_lesson, screen, fmt))
+                  for name, kind, fmt in (("notebook (.ipynb)", "your cells and outputs as a Jupyter notebook", "ipynb"),
+                                          ("script (.py)", "your cells as a '# %%' script for blitz-tui exec", "py"))]
     for title, help_text, callback in on_lesson:
         yield SystemCommand(title, help_text, callback)
 

@@ -32,6 +32,7 @@ def keymap(lessons: Iterable) -> list[tuple[str, str, str]]:
     recipes = [lesson.number for lesson in lessons if any(key.startswith("train_") for key in getattr(lesson, "meta", {}))]
     rows = [
         ("Anywhere", "ctrl+r / F5", "run the focused cell (also from inside the editor)"),
+        ("Anywhere", "ctrl+j / shift+enter", "run the focused cell and move to the next (shift+enter where the terminal reports it)"),
         ("Anywhere", "escape", "leave the editor; outside it, back to the home screen"),
         ("Anywhere", "ctrl+p", "command palette: every action, searchable"),
         ("Anywhere", "ctrl+q", "quit (kernels are shut down)"),
@@ -46,7 +47,14 @@ def keymap(lessons: Iterable) -> list[tuple[str, str, str]]:
         ("Outside the editor", "i i", "interrupt the kernel (press i twice)"),
         ("Outside the editor", "0 0", "restart the kernel (press 0 twice)"),
         ("Outside the editor", "a", "run every cell above the focused one, then it"),
+        ("Outside the editor", "A", "run the focused cell and every cell below it"),
+        ("Outside the editor", "z z", "restart the kernel and run every cell above the focused one"),
+        ("Outside the editor", "x", "clear the focused cell's output"),
+        ("Outside the editor", "c", "copy the focused cell's output to the clipboard (OSC 52; tmux: set-clipboard on)"),
+        ("Outside the editor", "b", "insert a scratch cell below the focused cell (saved, never checked)"),
+        ("Outside the editor", "d d", "delete the focused scratch cell"),
         ("Outside the editor", "v", "show or hide the variables (tensor inspector) of the focused cell"),
+        ("Outside the editor", "g", "draw the autograd graph (grad_fn → next_functions) of the cell's tensors"),
         ("Outside the editor", "?", "this help"),
         ("Outside the editor", "q", "quit"),
         ("Exercises", "ctrl+r", "run the exercise cell and check it"),
@@ -58,5 +66,13 @@ def keymap(lessons: Iterable) -> list[tuple[str, str, str]]:
     if recipes:
         where = ("Lesson " if len(recipes) == 1 else "Lessons ") + ", ".join(map(str, recipes))
         rows.append((where, "T", "open the training screen with this lesson's settings"))
-    rows.append(("Inside the editor", "TextArea keys", "as in Textual: F7 selects all, ctrl+z undoes, tab indents, …"))
+    rows += [
+        ("Inside the editor", "enter", "new line with the same indentation, one level more after a `:`"),
+        ("Inside the editor", "backspace", "in leading spaces: back one indentation level"),
+        ("Inside the editor", "tab", "after a name or `.`: completions from the kernel; elsewhere: indent"),
+        ("Inside the editor", "up / down, tab / enter", "in the completion list: move, take the completion (escape closes it)"),
+        ("Inside the editor", "shift+tab", "signature and first doc lines of the call under the cursor"),
+        ("Inside the editor", "ctrl+home / ctrl+end", "start / end of the cell"),
+        ("Inside the editor", "TextArea keys", "as in Textual: F7 selects all, ctrl+z undoes, …"),
+    ]
     return rows

@@ -26,11 +26,9 @@ def _prctl(option: int, value: int) -> None:
 
 def main() -> None:
     config = json.loads(sys.argv[1])
-    if config.get("lock_down"):
-        from curriculum.kernel.mounts import lock_down
+    from curriculum.kernel.inside import apply
 
-        lock_down(config["lock_down"])
-        os.chdir(os.getcwd())  # re-enter the workspace through its new writable mount
+    apply(config.get("inside", {}))  # the backend's file system, loopback; then no capabilities
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     nanny = os.getpid()
     kernel = os.fork()
@@ -143,6 +141,13 @@ def _kernel_main(config: dict) -> None:
         if op == "shutdown":
             channel.flush()
             return
+        if op in ("complete", "inspect"):
+            try:
+                reply = _answer(op, message, runner.namespace)
+            except Exception as error:  # a malformed request must not end the kernel
+                reply = {"t": op, "id": message.get("id"), "error": f"{type(error).__name__}: {error}"}
+            channel.send(reply)
+            continue
         capture.ensure()
         try:
             result = _dispatch(op, message, runner, channel, capture, libc_flush)
@@ -168,6 +173,16 @@ def _dispatch(op, message, runner, channel, capture, libc_flush) -> dict:
             capture.sync()
             channel.sink = None
     return {"t": "error", "message": f"unknown op {op!r}"}
+
+
+def _answer(op: str, message: dict, namespace: dict) -> dict:
+    """Completion and signatures: no output, no change to the namespace or the execution count."""
+    from curriculum.kernel import completion
+
+    ask = completion.complete if op == "complete" else completion.inspect
+    reply = ask(message["code"], message["row"], message["column"], namespace)
+    reply["id"] = message.get("id")
+    return reply
 
 
 def _libc_fflush():

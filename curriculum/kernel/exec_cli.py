@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from curriculum.cli_args import memory_mb, seconds
+from curriculum.kernel.backends import CHOICES as ISOLATION_CHOICES
 
 EXIT_CODES = {"ok": 0, "error": 1, "timeout": 124, "memory": 137, "died": 3, "interrupted": 130}
 _CELL_MARK = re.compile(r"^#\s*%%")
@@ -28,7 +29,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--timeout", type=seconds, metavar="S", help="seconds each cell may run (default 60)")
     parser.add_argument("--memory-mb", type=memory_mb, metavar="MB",
                         help="memory cap for the kernel and what it starts (default: half the RAM, at most 8 GiB)")
-    parser.add_argument("--isolation", choices=["auto", "bwrap", "namespaces", "rlimits"],
+    parser.add_argument("--isolation", choices=ISOLATION_CHOICES,
                         help="sandbox level (default: strongest available; env BLITZ_TUI_ISOLATION)")
     parser.add_argument("--allow-network", action="store_true", help="let cells open network connections")
     parser.add_argument("--workspace", metavar="DIR",
@@ -111,7 +112,7 @@ def _workspace(args) -> Path:
 
 def run(args) -> int:
     from curriculum.kernel import IsolationUnavailable, Kernel, KernelConfig, KernelStartError
-    from curriculum.kernel.isolation import NOT_PROTECTED
+    from curriculum.kernel import backends
 
     try:
         source = _read_source(args.file)
@@ -130,8 +131,8 @@ def run(args) -> int:
     kernel = Kernel(config)
     try:
         level = kernel.isolation
-        if level == "rlimits":
-            print(f"blitz-tui exec: isolation rlimits: {NOT_PROTECTED['rlimits']}", file=sys.stderr)
+        if backends.is_weak(level):
+            print(f"blitz-tui exec: isolation {level}: {backends.get(level).not_protected}", file=sys.stderr)
         kernel.start()
     except IsolationUnavailable as error:
         print(f"blitz-tui exec: {error}", file=sys.stderr)

@@ -1,144 +1,115 @@
-"""Isolation levels for kernels, strongest first, and the wrapper command that sets each one up.
+"""Which sandbox backend a kernel gets: the one asked for, else the strongest that works here.
 
-- bwrap:      bubblewrap: read-only root, writable workspace and data cache, private /tmp,
-              own pid/ipc/net namespaces (no network unless allowed), /dev/nvidia* passed through.
-- namespaces: `unshare`: user + pid + mount + net namespaces; the same read-only file system,
-              made by the sandbox's first process (see mounts.py).
-- rlimits:    own session and process group, resource limits and the watchdog only.
-
+The backends themselves (what each does, protects and leaves open) live in curriculum/kernel/backends/.
+Each is probed once per process by starting a throwaway sandbox of that kind and checking, from
+inside, that it is what it claims: the workspace writable, `/` not, loopback up, no capabilities.
 No cgroups: they need privileges a learner on a shared GPU server doesn't have.
 """
 
 from __future__ import annotations
 
-import glob
+import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-from pathlib import Path
+from dataclasses import dataclass
 
-LEVELS = ("bwrap", "namespaces", "rlimits")
+from curriculum.kernel import backends
+from curriculum.kernel.backends import Sandbox
+from curriculum.kernel.backends.base import package_root
+from curriculum.kernel.environment import kernel_env
+
+LEVELS = backends.NAMES  # strongest first
 ENV_VAR = "BLITZ_TUI_ISOLATION"
 
-PROTECTS = {
-    "bwrap": "cells can write only the lesson workspace, the data cache and a private /tmp; "
-    "no network unless allowed; every process a cell starts ends with the kernel; memory and process caps",
-    "namespaces": "cells can write only the lesson workspace, the data cache and the kernel's temp folder; "
-    "no network unless allowed; every process a cell starts ends with the kernel; memory and process caps",
-    "rlimits": "memory and process caps; processes a cell starts are tracked and killed with the kernel",
-}
-NOT_PROTECTED = {
-    "bwrap": "cells can still read files your user can read",
-    "namespaces": "cells can still read files your user can read",
-    "rlimits": "cells can write anywhere your user can, reach the network, and a process that "
-    "escapes the tree within 0.1 s may survive; install bubblewrap (bwrap) for real isolation",
-}
+
+@dataclass
+class Probe:
+    works: bool
+    why: str = ""  # why not, when it does not work
+    capabilities: str = "unknown"  # what a cell holds at this level: 'none', or their names
+
 
 _probe_lock = threading.Lock()
-_probes: dict[tuple[str, bool], tuple[bool, str]] = {}
+_probes: dict[tuple[str, bool], Probe] = {}
+
+# Runs inside the throwaway sandbox after its setup; prints one JSON line.
+_PROBE_SCRIPT = """
+import json, os, socket, sys
+from curriculum.kernel import capabilities, inside
+inside.apply(json.loads(sys.argv[1]))
+strict = sys.argv[2] == "strict"
+open(os.path.join(os.getcwd(), "ok"), "w").write("1")
+report = {"caps": capabilities.describe(capabilities.effective())}
+if strict:
+    try:
+        open("/blitz-probe-must-fail", "w")
+        report["error"] = "the root file system is writable"
+    except OSError:
+        pass
+    server = socket.socket()
+    try:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        socket.create_connection(server.getsockname(), timeout=5).close()
+    except OSError as error:
+        report["error"] = f"loopback does not work: {error}"
+print(json.dumps(report))
+"""
 
 
 class IsolationUnavailable(RuntimeError):
     """A level was asked for by name but this machine cannot provide it."""
 
 
-def _package_root() -> str:
-    return str(Path(__file__).resolve().parent.parent.parent)
-
-
-def _python_paths() -> list[str]:
-    """What the sandboxed interpreter must still see if it lives under /tmp."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, _package_root(), str(Path(sys.executable).resolve().parent)}
-    return sorted(p for p in paths if p and os.path.isdir(p))
-
-
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-def bwrap_prefix(*, workspace: str, writable: list[str], tmpdir: str, allow_network: bool,
-                 shm_bytes: int | None = None) -> list[str]:
-    args = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    if shm_bytes:
-        args += ["--size", str(shm_bytes)]
-    args += ["--tmpfs", "/dev/shm", "--bind", tmpdir, "/tmp"]
-    for path in _python_paths():
-        if _under(path, "/tmp"):
-            args += ["--ro-bind", path, path]
-    for path in writable:
-        args += ["--bind", path, path]
-    for device in sorted(glob.glob("/dev/nvidia*")):  # CUDA needs the driver's device files
-        args += ["--dev-bind", device, device]
-    args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-    if not allow_network:
-        args.append("--unshare-net")
-    # No --die-with-parent: it fires when the *thread* that started bwrap ends, and the app starts
-    # kernels from worker threads. The nanny's lifeline pipe ends the sandbox when the app goes.
-    args += ["--chdir", workspace, "--"]
-    return args
-
-
-def unshare_prefix(*, allow_network: bool) -> list[str]:
-    args = [shutil.which("unshare") or "unshare", "--fork", "--kill-child", "--pid", "--mount-proc", "--mount",
-            "--ipc", "--uts"]
-    if os.geteuid() != 0:
-        args += ["--user", "--map-root-user"]
-    if not allow_network:
-        args.append("--net")
-    return args + ["--"]
-
-
-def _probe(level: str, allow_network: bool) -> tuple[bool, str]:
-    """Start a throwaway sandbox of this level; (works, why not)."""
-    if level == "rlimits":
-        return True, ""
-    tool = "bwrap" if level == "bwrap" else "unshare"
-    if shutil.which(tool) is None:
-        return False, f"{tool} is not installed"
+def _probe(level: str, allow_network: bool) -> Probe:
+    """Start a throwaway sandbox of this level and look at it from inside."""
+    backend = backends.get(level)
+    missing = backend.missing()
+    if missing:
+        return Probe(False, missing)
     with tempfile.TemporaryDirectory(prefix="blitz-probe-") as scratch:
-        ws = os.path.join(scratch, "ws")
-        tmp = os.path.join(scratch, "tmp")
+        ws, tmp = os.path.join(scratch, "ws"), os.path.join(scratch, "tmp")
         os.makedirs(ws)
         os.makedirs(tmp)
-        script = (
-            "import os, sys\n"
-            f"open({os.path.join(ws, 'ok')!r}, 'w').write('1')\n"
-            "try:\n"
-            "    open('/blitz-probe-must-fail', 'w')\n"
-            "    sys.exit(5)\n"
-            "except OSError:\n"
-            "    pass\n"
-        )
-        if level == "bwrap":
-            prefix = bwrap_prefix(workspace=ws, writable=[ws], tmpdir=tmp, allow_network=allow_network,
-                                  shm_bytes=1 << 20)
-            command = prefix + [sys.executable, "-c", script]
-        else:
-            lock = f"from curriculum.kernel.mounts import lock_down; lock_down([{ws!r}])\n"
-            command = unshare_prefix(allow_network=allow_network) + [sys.executable, "-c", lock + script]
-        env = dict(os.environ, PYTHONPATH=_package_root())
+        sandbox = Sandbox(workspace=ws, writable=[ws], tmpdir=tmp, allow_network=allow_network, shm_bytes=1 << 20)
+        command = backend.wrap(sandbox) + [sys.executable, "-c", _PROBE_SCRIPT, json.dumps(backend.inside(sandbox)),
+                                           "loose" if backend.weak else "strict"]
+        env = kernel_env(package_root=package_root(), tmp=backend.tmp_inside(sandbox))
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=ws, env=env,
                                   stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as error:
-            return False, f"{tool} could not start: {error}"
-        if done.returncode != 0 or not os.path.exists(os.path.join(ws, "ok")):
-            lines = (done.stderr or "").strip().splitlines()
-            detail = lines[-1] if lines else f"exit status {done.returncode}"
-            return False, f"{tool} failed: {detail}"
-    return True, ""
+            return Probe(False, f"{backend.tool or level} could not start: {error}")
+        lines = (done.stdout or "").strip().splitlines()
+        try:
+            report = json.loads(lines[-1]) if lines else None
+        except ValueError:
+            report = None
+        if done.returncode != 0 or report is None or not os.path.exists(os.path.join(ws, "ok")):
+            errors = (done.stderr or "").strip().splitlines()
+            detail = errors[-1] if errors else f"exit status {done.returncode}"
+            return Probe(False, f"{backend.tool or level} failed: {detail}")
+        if report.get("error"):
+            return Probe(False, f"{backend.tool or level} started, but {report['error']}", report.get("caps", "unknown"))
+        return Probe(True, "", report.get("caps", "unknown"))
 
 
-def check(level: str, allow_network: bool = False) -> tuple[bool, str]:
-    """Whether `level` works on this machine (cached per process) and, if not, why."""
+def probe(level: str, allow_network: bool = False) -> Probe:
+    """The probe's findings for `level` (cached per process)."""
     key = (level, allow_network)
     with _probe_lock:
         if key not in _probes:
             _probes[key] = _probe(level, allow_network)
         return _probes[key]
+
+
+def check(level: str, allow_network: bool = False) -> tuple[bool, str]:
+    """Whether `level` works on this machine and, if not, why."""
+    found = probe(level, allow_network)
+    return found.works, found.why
 
 
 def choose(requested: str | None = None, allow_network: bool = False) -> str:
@@ -150,9 +121,9 @@ def choose(requested: str | None = None, allow_network: bool = False) -> str:
         for level in LEVELS:
             if check(level, allow_network)[0]:
                 return level
-        return "rlimits"
+        return LEVELS[-1]
     if requested not in LEVELS:
-        raise IsolationUnavailable(f"unknown isolation level {requested!r}: use auto, {', '.join(LEVELS)}")
+        raise IsolationUnavailable(f"unknown isolation level {requested!r}: use {', '.join(backends.CHOICES)}")
     works, why = check(requested, allow_network)
     if not works:
         raise IsolationUnavailable(f"isolation level {requested!r} is not available here: {why}")

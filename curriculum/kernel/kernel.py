@@ -6,6 +6,7 @@ Thread model: `execute`/`check`/`restart` block and belong in a worker thread; `
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import signal
@@ -25,17 +26,19 @@ from curriculum.kernel.watchdog import default_memory_bytes
 from curriculum.terminal_text import text_only_output, visible_text
 
 ESCALATE_AFTER_S = 2.0  # a cell that ignores SIGINT this long is killed and the kernel restarted
+ASK_TIMEOUT_S = 5.0  # a completion or signature later than this is of no use to the learner
 
 
 @dataclass
 class KernelConfig:
     workspace: Path
     timeout: float = 60.0
-    isolation: str = "auto"  # "auto" | "bwrap" | "namespaces" | "rlimits"; env BLITZ_TUI_ISOLATION
+    isolation: str = "auto"  # "auto" or a name from curriculum.kernel.backends; env BLITZ_TUI_ISOLATION
     memory_mb: int | None = None  # None: min(50% of RAM, 8 GiB)
     allow_network: bool = False
     preload_torch: bool = True
     max_processes: int = 256
+    max_threads: int | None = None  # None: watchdog.default_max_threads()
     gpu_fraction: float = 0.5  # share of each GPU's memory this kernel may use
 
     @property
@@ -69,6 +72,7 @@ class Kernel:
         self._interrupt_at: float | None = None
         self._lock = threading.Lock()  # guards the fields above
         self._exec_lock = threading.Lock()  # one cell, check or (re)start at a time
+        self._ask_ids = itertools.count(1)
 
     # ---- what the app reads
     @property
@@ -98,10 +102,10 @@ class Kernel:
     def _spare_key(self) -> tuple:
         c = self.config
         return (str(Path(c.workspace).resolve()), self.isolation, c.memory_bytes, c.allow_network, c.preload_torch,
-                c.max_processes, c.gpu_fraction, os.environ.get("BLITZ_TUI_HOME"))
+                c.max_processes, c.max_threads, c.gpu_fraction, os.environ.get("BLITZ_TUI_HOME"))
 
     def _new_process(self) -> KernelProcess:
-        from curriculum.paths import cache_dir
+        from curriculum.paths import lesson_data_dir
 
         workspace = Path(self.config.workspace)
         workspace.mkdir(parents=True, exist_ok=True)
@@ -109,7 +113,7 @@ class Kernel:
             workspace=workspace, level=self.isolation, memory_bytes=self.config.memory_bytes,
             max_processes=self.config.max_processes, allow_network=self.config.allow_network,
             preload_torch=self.config.preload_torch, gpu_fraction=self.config.gpu_fraction,
-            writable=[workspace, cache_dir()],
+            writable=[workspace, lesson_data_dir()], max_threads=self.config.max_threads,
         )
 
     def _launch(self) -> None:
@@ -185,6 +189,44 @@ class Kernel:
             return CheckResult(bool(reply.get("passed")), visible_text(reply.get("message", "")))
         return CheckResult(False, reply.get("message") or "The check could not run.")
 
+    # ---- completion and signatures: never wait behind a running cell
+    def complete(self, code: str, row: int, column: int, timeout: float = ASK_TIMEOUT_S) -> dict | None:
+        """{"matches": [names], "replaced": n} for the cursor at (row, column), 0-based; None when the
+        kernel is busy, not running or too slow: the learner gets no list rather than a wait."""
+        return self._ask({"op": "complete", "code": code, "row": row, "column": column}, timeout)
+
+    def inspect(self, code: str, row: int, column: int, timeout: float = ASK_TIMEOUT_S) -> dict | None:
+        """{"signature": text, "doc": first docstring lines} for the call under the cursor, or None."""
+        return self._ask({"op": "inspect", "code": code, "row": row, "column": column}, timeout)
+
+    def _ask(self, request: dict, timeout: float) -> dict | None:
+        if not self._exec_lock.acquire(blocking=False):
+            return None  # a cell or a restart holds the kernel
+        try:
+            process = self._process
+            if process is None or not process.alive:
+                return None
+            request = dict(request, id=next(self._ask_ids))
+            try:
+                process.send(request)
+            except OSError:
+                return None
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    event = process.events.get(timeout=left)
+                except queue.Empty:
+                    break
+                if event.get("t") == request["op"]:
+                    if event.get("id") == request["id"]:
+                        return event
+                    continue  # the answer to an earlier request that timed out
+                process.events.put(event)  # an exit or a kill: the next cell must see it
+                return None
+            return None
+        finally:
+            self._exec_lock.release()
+
     def _run(self, request: dict, on_output, timeout: float | None) -> dict:
         """Send one request and wait for its reply, handling timeout, interrupt escalation and death."""
         process = self._process
@@ -253,6 +295,10 @@ class Kernel:
             status, message = DIED, (
                 f"Too many processes ({amount}, limit {self.config.max_processes}): the kernel was stopped and "
                 "its variables are gone. Start fewer processes, then run again.")
+        elif reason == "threads":
+            status, message = DIED, (
+                f"Too many threads ({amount}): the kernel was stopped and its variables are gone. "
+                "Start fewer threads, then run again.")
         elif reason == "restart":
             status, message = INTERRUPTED, "The kernel was restarted while the cell ran; its variables are gone."
         elif reason == "shutdown":

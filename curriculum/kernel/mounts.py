@@ -1,7 +1,12 @@
-"""The `namespaces` level's file system: inside a fresh mount namespace, make everything read-only
-except the lesson workspace, the data cache and a private temp folder.
+"""The `namespaces` level's file system, made by the sandbox's first process inside its fresh mount
+namespace (it is root in its own user namespace until inside.py drops that):
 
-Runs in the sandbox's first process (root inside its user namespace), before the kernel starts.
+- everything read-only, except the writable folders the backend names and the kernel's temp folder;
+- the kernel's temp folder bound over /tmp, and empty read-only tmpfs over the folders where host
+  daemons keep sockets (/run, /var/tmp, the user's runtime dir), so tmux's or an agent's socket is
+  out of reach;
+- a private /dev/shm sized at the kernel's memory cap;
+- `redirects`: a writable host folder shown in place of another (a cache folder the kernel fills itself).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import ctypes
 import ctypes.util
 import os
 
-MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 1 << 18
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 1 << 18
 AT_FDCWD, AT_RECURSIVE = -100, 0x8000
 MOUNT_ATTR_RDONLY = 0x1
 SYS_MOUNT_SETATTR = 442  # x86_64 and aarch64 share this number
@@ -30,8 +35,10 @@ def _check(result: int, what: str) -> None:
         raise OSError(errno, f"{what}: {os.strerror(errno)}")
 
 
-def _mount(source: str | None, target: str, flags: int) -> None:
-    _check(_libc.mount(source and source.encode(), target.encode(), None, ctypes.c_ulong(flags), None), f"mount {target}")
+def _mount(source: str | None, target: str, flags: int, fstype: str | None = None, data: str | None = None) -> None:
+    result = _libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
+                         ctypes.c_ulong(flags), data and data.encode())
+    _check(result, f"mount {target}")
 
 
 def _set_readonly(path: str, readonly: bool) -> None:
@@ -41,16 +48,45 @@ def _set_readonly(path: str, readonly: bool) -> None:
     _check(result, f"mount_setattr {path}")
 
 
-def lock_down(writable: list[str]) -> None:
-    """Everything read-only but `writable` (each bound onto itself first so it is its own mount)."""
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def build(*, writable: list[str], tmpdir: str | None = None, covered: tuple | list = (),
+          keep_readable: tuple | list = (), shm_bytes: int | None = None, redirects: tuple | list = ()) -> None:
+    """Lay out the sandbox's file system (see the module docstring)."""
     _mount(None, "/", MS_REC | MS_PRIVATE)
+    hidden = list(covered) + (["/tmp"] if tmpdir else [])
+    # Folders under a covered one are re-bound afterwards from handles opened now, while still reachable.
+    handles = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in list(writable) + list(keep_readable)
+               + ([tmpdir] if tmpdir else []) + [real for _, real in redirects]}
     for path in writable:
         _mount(path, path, MS_BIND | MS_REC)
+    for folder in covered:
+        _mount("tmpfs", folder, MS_NOSUID | MS_NODEV, "tmpfs", "mode=755,size=64k")
+    if tmpdir:
+        _mount(f"/proc/self/fd/{handles[tmpdir]}", "/tmp", MS_BIND | MS_REC)
+    if shm_bytes:
+        _mount("tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, "tmpfs", f"mode=1777,size={int(shm_bytes)}")
+    rebound = [p for p in list(keep_readable) + list(writable) if any(_under(p, h) for h in hidden)]
+    for path in rebound:
+        os.makedirs(path, exist_ok=True)  # on the tmpfs or in the temp folder: never the host's real one
+        _mount(f"/proc/self/fd/{handles[path]}", path, MS_BIND | MS_REC)
+    for seen, real in redirects:  # after the rebinds: `seen` may lie in a folder bound again above
+        _mount(f"/proc/self/fd/{handles[real]}", seen, MS_BIND | MS_REC)
+    for handle in handles.values():
+        os.close(handle)
+    # Outermost first, each recursive: /tmp writable, what was bound under it read-only again, and the
+    # writable folders (which may sit inside a read-only one, as lesson-data sits in the cache) last.
     _set_readonly("/", True)
-    for path in writable:
+    for path in (["/tmp"] if tmpdir else []) + (["/dev/shm"] if shm_bytes else []):
         _set_readonly(path, False)
-    for path in ("/dev/shm",):
-        try:
-            _set_readonly(path, False)
-        except OSError:
-            pass  # not a mount of its own here; it stays read-only
+    for path in keep_readable:
+        _set_readonly(path, True)
+    for path in list(writable) + [seen for seen, _ in redirects]:
+        _set_readonly(path, False)
+
+
+def lock_down(writable: list[str]) -> None:
+    """Only the file-system part, for a probe: everything read-only but `writable`."""
+    build(writable=writable)

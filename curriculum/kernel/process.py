@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from curriculum.kernel import isolation, proctree
+from curriculum.kernel import backends, proctree
+from curriculum.kernel.backends.base import package_root
+from curriculum.kernel.environment import kernel_env
 from curriculum.kernel.protocol import decode, encode, write_all
 from curriculum.kernel.watchdog import Watchdog, kill_tree
 
@@ -29,11 +31,13 @@ class KernelStartError(RuntimeError):
 
 class KernelProcess:
     def __init__(self, *, workspace: Path, level: str, memory_bytes: int, max_processes: int,
-                 allow_network: bool, preload_torch: bool, gpu_fraction: float, writable: list[Path]):
+                 allow_network: bool, preload_torch: bool, gpu_fraction: float, writable: list[Path],
+                 max_threads: int | None = None):
         self.workspace = Path(workspace)
         self.level = level
         self.memory_bytes = memory_bytes
         self.max_processes = max_processes
+        self.max_threads = max_threads
         self.allow_network = allow_network
         self.preload_torch = preload_torch
         self.gpu_fraction = gpu_fraction
@@ -52,26 +56,32 @@ class KernelProcess:
 
     # ---- starting
     def launch(self) -> None:
-        from curriculum.paths import cache_dir
+        from curriculum.paths import cache_dir, kernel_cache_redirects
 
         scratch = cache_dir() / "kernel-tmp"
         scratch.mkdir(parents=True, exist_ok=True)
         self._tmpdir = tempfile.mkdtemp(prefix="k-", dir=scratch)
+        backend = backends.get(self.level)
+        sandbox = backends.Sandbox(workspace=str(self.workspace), writable=self.writable, tmpdir=self._tmpdir,
+                                   allow_network=self.allow_network, shm_bytes=self.memory_bytes,
+                                   readable=[str(cache_dir().resolve())],
+                                   redirects=[(str(seen.resolve()), str(real.resolve()))
+                                              for seen, real in kernel_cache_redirects()])
         cmd_r, cmd_w = os.pipe()
         msg_r, msg_w = os.pipe()
         life_r, life_w = os.pipe()
         config = {
             "cmd_fd": cmd_r, "msg_fd": msg_w, "life_fd": life_r, "preload_torch": self.preload_torch,
             "gpu_fraction": self.gpu_fraction, "rlimits": self._rlimits(),
+            "inside": backend.inside(sandbox),
         }
-        if self.level == "namespaces":
-            config["lock_down"] = self.writable + [self._tmpdir]
-        command = self._prefix() + [sys.executable, "-m", "curriculum.kernel.child", json.dumps(config)]
+        command = backend.wrap(sandbox) + [sys.executable, "-m", "curriculum.kernel.child", json.dumps(config)]
+        env = kernel_env(package_root=package_root(), tmp=backend.tmp_inside(sandbox))
         self._stderr = tempfile.TemporaryFile()
         try:
             self.popen = subprocess.Popen(
                 command, pass_fds=(cmd_r, msg_w, life_r), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self._stderr, cwd=self.workspace, env=self._env(),
+                stdout=subprocess.DEVNULL, stderr=self._stderr, cwd=self.workspace, env=env,
                 start_new_session=True,
             )
         except OSError as error:
@@ -84,15 +94,8 @@ class KernelProcess:
         self._reader = threading.Thread(target=self._read_loop, args=(msg_r,), name="kernel-reader", daemon=True)
         self._reader.start()
         self.watchdog = Watchdog(self.popen.pid, memory_bytes=self.memory_bytes,
-                                 max_processes=self.max_processes, on_breach=self._on_breach)
-
-    def _prefix(self) -> list[str]:
-        if self.level == "bwrap":
-            return isolation.bwrap_prefix(workspace=str(self.workspace), writable=self.writable, tmpdir=self._tmpdir,
-                                          allow_network=self.allow_network, shm_bytes=self.memory_bytes)
-        if self.level == "namespaces":
-            return isolation.unshare_prefix(allow_network=self.allow_network)
-        return []
+                                 max_processes=self.max_processes, max_threads=self.max_threads,
+                                 on_breach=self._on_breach, private_shm=backend.private_shm)
 
     def _rlimits(self) -> dict:
         limits = {"RLIMIT_CORE": 0}  # a crashing cell must not drop a multi-GB core file in the workspace
@@ -100,16 +103,6 @@ class KernelProcess:
             mine = sum(1 for p in os.listdir("/proc") if p.isdigit() and _owned(p))
             limits["RLIMIT_NPROC"] = mine + self.max_processes
         return limits
-
-    def _env(self) -> dict:
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent.parent)
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        env.update(MPLBACKEND="Agg", MPLCONFIGDIR=os.path.join(self._tmpdir, "matplotlib"),
-                   TMPDIR=self._tmpdir if self.level != "bwrap" else "/tmp", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONUNBUFFERED="1")
-        env.pop("PYTHONSTARTUP", None)
-        return env
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> dict:
         deadline = time.monotonic() + timeout

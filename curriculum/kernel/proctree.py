@@ -72,6 +72,60 @@ def anon_rss(pid: int) -> int:
     return max(0, int(fields[1]) - int(fields[2])) * PAGE
 
 
+def held(pid: int) -> tuple[int, int]:
+    """(bytes of anonymous and shared-memory pages resident, threads) from /proc/PID/status, which is cheap.
+
+    Shared memory (MAP_SHARED anonymous maps, /dev/shm files, torch `share_memory_()`) is counted in
+    every process that maps it, so a sum over processes can only overstate; `proportional` settles it."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return 0, 0
+    return (_field(text, b"\nRssAnon:") + _field(text, b"\nRssShmem:")) << 10, _field(text, b"\nThreads:")
+
+
+def _field(text: bytes, name: bytes) -> int:
+    """The number after `name` in a /proc status file, 0 when absent (a zombie has no memory lines)."""
+    start = text.find(name)
+    if start < 0:
+        return 0
+    start += len(name)
+    end = text.find(b"\n", start)
+    try:
+        return int(text[start:end].split()[0])
+    except (ValueError, IndexError):
+        return 0
+
+
+def proportional(pid: int) -> int:
+    """Anonymous and shared-memory pages by PSS (each shared page split among its users), in bytes.
+
+    /proc/PID/smaps_rollup walks the page tables, so it costs far more than `held`: read it only to
+    confirm a breach."""
+    fields: dict[bytes, int] = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                name, _, rest = line.partition(b":")
+                if name in (b"Pss", b"Pss_Anon", b"Pss_File", b"Pss_Shmem"):
+                    fields[name] = int(rest.split()[0]) << 10
+    except (OSError, ValueError, IndexError):
+        return held(pid)[0]
+    if b"Pss_Anon" in fields:
+        return fields[b"Pss_Anon"] + fields.get(b"Pss_Shmem", 0)
+    return max(0, fields.get(b"Pss", 0) - fields.get(b"Pss_File", 0))
+
+
+def folder_used(path: str) -> int:
+    """Bytes in use on the file system at path (a kernel's private /dev/shm), 0 if unreadable."""
+    try:
+        stats = os.statvfs(path)
+    except OSError:
+        return 0
+    return (stats.f_blocks - stats.f_bfree) * stats.f_frsize
+
+
 def ns_pids(pid: int) -> list[int]:
     """The pid as each nested pid namespace sees it, outermost first."""
     try:

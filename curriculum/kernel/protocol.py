@@ -1,8 +1,11 @@
 """The line-oriented JSON spoken between the app and a kernel over two dedicated pipes.
 
 App -> kernel:  {"op": "execute", "code", "count"} | {"op": "check", "code"} | {"op": "shutdown"}
+                | {"op": "complete" | "inspect", "id", "code", "row", "column"}  (0-based row/column)
 Kernel -> app:  {"t": "ready", "pid"} | {"t": "out", "parts": [[stream, text], ...]}
                 | {"t": "result", ...ExecResult fields...} | {"t": "check", "passed", "message"}
+                | {"t": "complete", "id", "matches": [names], "replaced": chars left of the cursor}
+                | {"t": "inspect", "id", "signature", "doc"}
 Nanny -> app:   {"t": "exit", "code" | "signal"} once the kernel process has ended.
 Images travel base64-encoded inside "result".
 """

@@ -17,6 +17,18 @@ class ErrorInfo:
 
 
 @dataclass
+class GradNode:
+    """One node of a tensor's autograd graph, as curriculum/kernel/autograd_graph.py builds it."""
+
+    label: str  # e.g. "MulBackward0", or "AccumulateGrad → w: tensor [3] float32"
+    children: list["GradNode"] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "GradNode":
+        return cls(label=str(data.get("label", "?")), children=[cls.from_dict(c) for c in data.get("children", [])])
+
+
+@dataclass
 class VariableInfo:
     name: str
     kind: str  # "tensor" | "module" | "other"
@@ -27,6 +39,7 @@ class VariableInfo:
     requires_grad: bool | None = None
     grad_fn: str | None = None
     parameters: int | None = None
+    grad_graph: GradNode | None = None  # tensors with a grad_fn: the graph behind them
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "VariableInfo":
@@ -41,6 +54,7 @@ class VariableInfo:
             requires_grad=data.get("requires_grad"),
             grad_fn=data.get("grad_fn"),
             parameters=data.get("parameters"),
+            grad_graph=GradNode.from_dict(data["grad_graph"]) if data.get("grad_graph") else None,
         )
 
 

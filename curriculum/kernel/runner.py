@@ -9,7 +9,7 @@ import signal
 import sys
 import warnings
 
-from curriculum.kernel import display, inspector, tracebacks
+from curriculum.kernel import autograd_graph, display, inspector, tracebacks
 from curriculum.kernel.protocol import pack_images
 
 CUDA_OOM_HINT = (
@@ -105,7 +105,7 @@ class CellRunner:
             "status": status,
             "error": error,
             "message": message,
-            "variables": inspector.changed(before, self.namespace),
+            "variables": autograd_graph.add_graphs(inspector.changed(before, self.namespace), self.namespace),
             "images": pack_images(images),
         }
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import linecache
 import traceback
+from pathlib import Path
 
 CELL_PREFIX = "<cell "
+KERNEL_FOLDER = str(Path(__file__).resolve().parent) + "/"  # the kernel's own code: never the learner's concern
 
 
 def remember_source(filename: str, source: str) -> None:
@@ -23,7 +25,9 @@ def _library_name(filename: str) -> str:
 
 
 def _format_frames(frames: list[traceback.FrameSummary]) -> list[str]:
-    """Cell frames as usual; each run of other frames folded to one line, except the innermost."""
+    """Cell frames as usual; each run of other frames folded to one line, except the innermost.
+    The kernel's own frames (its SIGINT handler, its `input()` stand-in) are left out altogether."""
+    frames = [f for f in frames if not f.filename.startswith(KERNEL_FOLDER)]
     first_cell = next((i for i, f in enumerate(frames) if f.filename.startswith(CELL_PREFIX)), None)
     if first_cell is None:
         return []  # only the kernel's own frames: nothing the learner can act on

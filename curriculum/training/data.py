@@ -92,7 +92,10 @@ def _cached(key: str, fingerprint: str, build) -> dict:
 
     buffer = io.BytesIO()
     torch.save(fresh, buffer)
-    write_atomic(path, buffer.getvalue())
+    try:
+        write_atomic(path, buffer.getvalue())
+    except OSError:
+        pass  # a read-only cache (a lesson kernel's sandbox) only means decoding again next time
     return fresh
 
 
@@ -160,10 +163,10 @@ def _folder(path: Path) -> Dataset:
     return _from_saved("folder", root.name, saved)
 
 
-def _extracted(archive: Path) -> Path:
-    """A zip of an image folder, unpacked once into the cache."""
+def _extracted(archive: Path, into: Path | None = None) -> Path:
+    """A zip of an image folder, unpacked once into `into` (default: the cache's `extracted/`)."""
     stat = archive.stat()
-    target = cache_dir() / "extracted" / f"{archive.stem}-{stat.st_size}-{stat.st_mtime_ns}"
+    target = (into or cache_dir() / "extracted") / f"{archive.stem}-{stat.st_size}-{stat.st_mtime_ns}"
     if not (target / ".complete").is_file():
         try:
             with zipfile.ZipFile(archive) as zipped:

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
-from curriculum.paths import cache_dir
+from curriculum.paths import cache_dir, lesson_data_dir
 from curriculum.training import data, data_source
 
 SYNTHETIC_LESSON_IMAGES = 5000
@@ -32,7 +32,7 @@ def lesson_data_root(source: str | None = None) -> Path:
         chosen = data_source.resolve(source if source is not None else data_source.app_data_choice())
     except data_source.DataSourceError as error:
         raise data.DataError(str(error)) from None
-    base = cache_dir() / "lesson-data"
+    base = lesson_data_dir()  # the one cache folder a lesson kernel may write
     cifar_ready = data._cifar10_batches() is not None or data._cache_file("cifar10").is_file()
     if chosen.kind == "cifar10" and not cifar_ready:
         raise data.DataError(f"CIFAR-10 is not downloaded yet (a lesson never downloads); {data_source.HOW_TO_GET_REAL}")
@@ -58,7 +58,7 @@ def lesson_data_root(source: str | None = None) -> Path:
 
 def _folder_root(path: Path, base: Path) -> Path:
     """An image folder as it is; a CIFAR-10 folder (or a zip of either) made into one, once."""
-    folder = data._extracted(path) if path.is_file() else path
+    folder = data._extracted(path, into=base / "extracted") if path.is_file() else path
     root = data_source.image_folder_root(folder)
     if root is not None:
         return root

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from kernel_helpers import cmdline, wait_for_no_processes
 
-from curriculum.kernel import Kernel, KernelConfig, isolation
+from curriculum.kernel import Kernel, KernelConfig, backends, isolation
 
-LEVELS = ["bwrap", "namespaces", "rlimits"]
+LEVELS = backends.NAMES
 
 
 @pytest.fixture(params=LEVELS)

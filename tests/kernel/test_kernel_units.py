@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from curriculum.kernel import inspector, isolation, tracebacks
+from curriculum.kernel import backends, inspector, isolation, tracebacks
+from curriculum.kernel.environment import kernel_env
 from curriculum.kernel.display import to_png
 from curriculum.kernel.exec_cli import split_cells
 from curriculum.kernel.runner import CellRunner
@@ -75,9 +76,85 @@ def test_isolation_choice_honours_the_environment(monkeypatch):
         isolation.choose("chroot")
 
 
+def _sandbox(tmp_path, **options):
+    return backends.Sandbox(workspace=str(tmp_path), writable=[str(tmp_path)], tmpdir=str(tmp_path), **options)
+
+
 def test_bwrap_command_has_no_network_unless_allowed(tmp_path):
-    common = dict(workspace=str(tmp_path), writable=[str(tmp_path)], tmpdir=str(tmp_path))
-    assert "--unshare-net" in isolation.bwrap_prefix(allow_network=False, **common)
-    assert "--unshare-net" not in isolation.bwrap_prefix(allow_network=True, **common)
-    args = isolation.bwrap_prefix(allow_network=False, **common)
+    bwrap = backends.get("bwrap")
+    assert "--unshare-net" in bwrap.wrap(_sandbox(tmp_path, allow_network=False))
+    assert "--unshare-net" not in bwrap.wrap(_sandbox(tmp_path, allow_network=True))
+    args = bwrap.wrap(_sandbox(tmp_path))
     assert args[args.index("--ro-bind") + 1] == "/"
+    assert args[args.index("--size") + 2: args.index("--size") + 4] == ["--tmpfs", "/dev/shm"]
+    assert "/run" in [args[i + 1] for i, a in enumerate(args) if a == "--tmpfs"]
+
+
+def test_bwrap_keeps_proc_read_only(tmp_path):
+    args = backends.get("bwrap").wrap(_sandbox(tmp_path))
+    assert args[args.index("--remount-ro") + 1] == "/proc"
+
+
+def test_namespaces_always_makes_a_user_namespace_and_brings_loopback_up(tmp_path, monkeypatch):
+    namespaces = backends.get("namespaces")
+    for uid in (0, 1000):
+        monkeypatch.setattr("os.geteuid", lambda uid=uid: uid)
+        assert "--user" in namespaces.wrap(_sandbox(tmp_path))
+    assert namespaces.inside(_sandbox(tmp_path))["loopback"] is True
+    assert namespaces.inside(_sandbox(tmp_path, allow_network=True))["loopback"] is False
+    assert all(backend.inside(_sandbox(tmp_path))["drop_caps"] for backend in backends.BACKENDS)
+
+
+def test_the_registry_is_the_only_list_of_levels():
+    assert isolation.LEVELS == backends.NAMES
+    assert backends.CHOICES == ("auto",) + backends.NAMES
+    strengths = [backend.strength for backend in backends.BACKENDS]
+    assert strengths == sorted(strengths, reverse=True), "strongest first"
+    assert [b.name for b in backends.BACKENDS if b.weak] == ["rlimits"]
+    for backend in backends.BACKENDS:
+        assert backend.protects and backend.not_protected
+    from curriculum.kernel.exec_cli import add_parser
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    exec_choices = next(a for a in parser._subparsers._group_actions[0].choices["exec"]._actions
+                        if a.dest == "isolation").choices
+    assert tuple(exec_choices) == backends.CHOICES
+
+
+def test_a_new_backend_is_one_class_and_one_registry_line(monkeypatch):
+    class Chroot(backends.Backend):
+        name, strength, weak = "chroot", 15, True
+        protects, not_protected = "nothing much", "almost everything"
+
+    monkeypatch.setattr(backends, "BACKENDS", backends.BACKENDS + (Chroot(),))
+    assert backends.get("chroot").weak and backends.is_weak("chroot")
+
+
+def test_kernel_environment_is_an_allow_list():
+    source = {"PATH": "/bin", "HOME": "/home/me", "LANG": "C.UTF-8", "LC_ALL": "C", "TERM": "xterm",
+              "CUDA_VISIBLE_DEVICES": "0", "TORCH_HOME": "/t", "BLITZ_TUI_HOME": "/b", "SSH_AUTH_SOCK": "/s",
+              "TMUX": "/tmp/tmux-0/default,1,0", "GITHUB_TOKEN": "ghp_x", "AWS_SECRET_ACCESS_KEY": "k",
+              "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/0/bus", "PYTHONSTARTUP": "/evil.py"}
+    env = kernel_env(package_root="/pkg", tmp="/tmp", source=source)
+    for kept in ("PATH", "HOME", "LANG", "LC_ALL", "TERM", "CUDA_VISIBLE_DEVICES", "TORCH_HOME", "BLITZ_TUI_HOME"):
+        assert env[kept] == source[kept]
+    for dropped in ("SSH_AUTH_SOCK", "TMUX", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "DBUS_SESSION_BUS_ADDRESS",
+                    "PYTHONSTARTUP"):
+        assert dropped not in env
+    assert env["PYTHONPATH"].split(":")[0] == "/pkg"
+    assert env["XDG_CACHE_HOME"].startswith("/tmp/") and env["MPLCONFIGDIR"].startswith("/tmp/")
+
+
+def test_kernel_frames_are_hidden_from_tracebacks():
+    from curriculum.kernel.runner import _no_input
+
+    source = "input('name?')"
+    tracebacks.remember_source("<cell 9>", source)
+    try:
+        exec(compile(source, "<cell 9>", "exec"), {"input": _no_input})
+    except EOFError as error:
+        text = tracebacks.format_exception(error)
+    assert "<cell 9>" in text and "EOFError" in text
+    assert "runner.py" not in text and "_no_input" not in text

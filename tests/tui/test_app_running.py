@@ -93,7 +93,7 @@ async def test_a_flood_of_output_keeps_only_a_tail_with_a_hidden_count(make_app)
         await settle(app, pilot)
         lines = view.output.plain.splitlines()
         assert len(lines) == TAIL_LINES and lines[-1] == "49999"
-        assert f"{50_000 - TAIL_LINES:,} earlier lines hidden" in text_of(view.output)
+        assert f"{50_000 - TAIL_LINES:,} earlier lines hidden" in text_of(view.output.shown)
 
 
 async def test_interrupt_with_i_i_stops_a_running_cell(make_app):

@@ -20,14 +20,16 @@ from textual.worker import Worker, WorkerState
 from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
 from curriculum.lesson_session import LessonSession, RunOutcome
 from tui.messages import CellFinished, KernelChanged, ProgressChanged
+from tui.screens.cell_actions import CellActions
 from tui.screens.exercise_actions import ExerciseActions
 from tui.widgets.cell.cell import CodeCellView
+from tui.widgets.cell.completion import CompletionList
 from tui.widgets.lesson.status import KernelStatus
 
 CHORD_WINDOW = 1.0  # seconds between the two presses of `i i` / `0 0`, as in Jupyter
 
 
-class LessonScreen(ExerciseActions, Screen):
+class LessonScreen(CellActions, ExerciseActions, Screen):
     BINDINGS = [
         Binding("ctrl+r", "run_cell", "Run", priority=True, tooltip="Run the focused cell (also from the editor)"),
         Binding("f5", "run_cell", "Run", show=False, priority=True),
@@ -38,7 +40,9 @@ class LessonScreen(ExerciseActions, Screen):
         Binding("0", "chord('0')", "Restart", key_display="0 0"),
         Binding("a", "run_above", "Run above", show=False, tooltip="Run every cell above this one, then this one"),
         Binding("v", "toggle_inspector", "Variables", show=False),
+        Binding("g", "grad_graph", "Autograd graph", show=False),
         Binding("T", "train_this", "Train this", tooltip="Open the training screen with this lesson's settings"),
+        *CellActions.CELL_BINDINGS,
         *ExerciseActions.EXERCISE_BINDINGS,
     ]
 
@@ -60,16 +64,22 @@ class LessonScreen(ExerciseActions, Screen):
                 yield Static(_broken_text(lesson), id="lesson-error", markup=False)
             else:
                 yield from self._blocks(lesson)
+        yield CompletionList(id="completions")
         yield KernelStatus(self.session, lesson)
         yield Footer(compact=True)
 
     def _blocks(self, lesson: Lesson) -> ComposeResult:
+        below = {scratch.after: scratch for scratch in self.app.progress.scratch_cells(lesson.id)}
+        yield from self.scratch_views_after(None, below)
         for block in lesson.blocks:
             if isinstance(block, Prose):
                 # Rich's Markdown: one widget per block (Textual's makes one per paragraph).
                 yield Static(RichMarkdown(block.markdown, code_theme="monokai"), classes="prose")
             elif isinstance(block, CodeCell):
                 yield CodeCellView(block, self.session.text_of(block))
+                yield from self.scratch_views_after(block.id, below)
+        for after in list(below):  # placed below a cell the lesson no longer has: keep them, at the end
+            yield from self.scratch_views_after(after, below)
 
     def on_mount(self) -> None:
         if self.session is None:
@@ -144,12 +154,22 @@ class LessonScreen(ExerciseActions, Screen):
         if view is not None:
             view.toggle_inspector()
 
+    def action_grad_graph(self) -> None:
+        view = self.current_view
+        if view is not None and not view.toggle_grad_graph():
+            self.notify("No tensor from this cell's last run has a grad_fn, so there is no graph to draw.", timeout=4)
+
     @on(TextArea.Changed)
     def _edited(self, event: TextArea.Changed) -> None:
         view = event.text_area.parent
         while view is not None and not isinstance(view, CodeCellView):
             view = view.parent
-        if view is not None and self.session is not None and self.session.edit(view.cell.id, event.text_area.text):
+        if view is None or self.session is None:
+            return
+        if view.scratch:  # the learner's own cell: saved apart from the lesson's cells
+            self.app.progress.set_scratch_text(self.lesson.id, view.cell.id, event.text_area.text)
+            self.app.schedule_save()
+        elif self.session.edit(view.cell.id, event.text_area.text):
             self.app.schedule_save()
 
     # ----- running ------------------------------------------------------------------------
@@ -167,7 +187,8 @@ class LessonScreen(ExerciseActions, Screen):
     def action_run_above(self) -> None:
         view = self.current_view
         if view is not None and self.session is not None:
-            self.enqueue(self.session.cells_through(view.cell.id))
+            ids = self.cell_ids_in_order()  # scratch cells too: they are part of what the learner built
+            self.enqueue(ids[: ids.index(view.cell.id) + 1])
 
     def enqueue(self, cell_ids: list[str]) -> None:
         if self.session is None:
@@ -235,11 +256,10 @@ class LessonScreen(ExerciseActions, Screen):
         now = time.monotonic()
         if last_key == key and now - when <= CHORD_WINDOW:
             self._chord_start = ("", 0.0)
-            self.action_interrupt() if key == "i" else self.action_restart()
+            self.chord_done(key)
             return
         self._chord_start = (key, now)
-        what = "interrupt the kernel" if key == "i" else "restart the kernel"
-        self.notify(f"Press {key} again to {what}.", timeout=CHORD_WINDOW + 0.5)
+        self.notify(f"Press {key} again to {self.CHORDS[key]}.", timeout=CHORD_WINDOW + 0.5)
 
     def action_interrupt(self) -> None:
         self._cancel_queue()

@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from curriculum.lesson import CodeCell
 from tui.messages import RunOutcome
+from tui.widgets.cell.completion import CallTip, CompletionList
 from tui.widgets.cell.editor import CellEditor
+from tui.widgets.cell.indent import name_before
 from tui.widgets.cell.exercise import ExercisePanel
 from tui.widgets.cell.images import CellImages
 from tui.widgets.cell.inspector import Inspector
@@ -24,22 +26,32 @@ RESTART_HINT = " Press 0 0 to restart the kernel."
 
 
 class CodeCellView(Horizontal, can_focus=True):
-    BINDINGS = [Binding("enter", "edit", "Edit", tooltip="Edit this cell (escape leaves the editor)")]
+    BINDINGS = [
+        Binding("enter", "edit", "Edit", tooltip="Edit this cell (escape leaves the editor)"),
+        # Here, not on the screen: the scrolling column above the cells would take up/down to scroll.
+        Binding("up", "screen.move(-1)", "Previous cell", show=False),
+        Binding("down", "screen.move(1)", "Next cell", show=False),
+    ]
 
     prompt = reactive("[ ]")
 
-    def __init__(self, cell: CodeCell, text: str) -> None:
-        super().__init__(id=f"cell-{cell.id}", classes="code-cell")
+    def __init__(self, cell: CodeCell, text: str, *, scratch: bool = False) -> None:
+        super().__init__(id=f"cell-{cell.id}", classes="code-cell -scratch" if scratch else "code-cell")
         self.cell = cell
+        self.scratch = scratch  # a learner's own cell: never an exercise, saved apart from the lesson's
+        self._tip: CallTip | None = None
         self._initial_text = text
         self._flush_timer: Timer | None = None
         self._results: ResultsArea | None = None
         self._results_mounted = None  # awaited before the results are filled in
         self.last_count: int | None = None
+        self.last_result = None  # the last run's ExecResult, for export
 
     def compose(self) -> ComposeResult:
         yield Static(self.prompt, classes="prompt")
         with Vertical(classes="cell-body"):
+            if self.scratch:
+                yield Static("scratch cell · d d deletes it", classes="scratch-label")
             yield CellEditor(self._initial_text, id="editor")
             exercise = self.cell.exercise
             if exercise is not None:
@@ -89,7 +101,85 @@ class CodeCellView(Horizontal, can_focus=True):
     @on(CellEditor.Left)
     def _leave_editor(self, event: CellEditor.Left) -> None:
         event.stop()
+        self.close_completions()
         self.focus()
+
+    def clear_output(self) -> None:
+        """Forget what the last run printed and showed; the prompt keeps its count, as in Jupyter."""
+        if self._results is not None:
+            self._results.output.clear()
+            self._results.hide_leftovers()
+
+    # ----- completion and signatures (the kernel's answers arrive through the screen)
+    def show_completions(self, matches: list[str], replaced: int) -> None:
+        """`replaced`: how many characters left of the cursor a completion takes the place of."""
+        editor = self.editor
+        typed = editor.before_cursor[len(editor.before_cursor) - replaced:] if replaced else ""
+        if len(matches) == 1:
+            editor.replace_before_cursor(len(typed), matches[0])
+            return
+        completions = self._completions
+        if completions is None:
+            return
+        editor.completion_open = completions.show(matches, typed)
+        if editor.completion_open:
+            completions.place_below(editor.cursor_screen_offset, self.screen.size)
+
+    @property
+    def _completions(self) -> CompletionList | None:
+        """The screen's one list, drawn over the lesson: showing it re-lays out nothing beneath it."""
+        found = self.screen.query(CompletionList) if self.is_attached else None
+        return found.first() if found else None
+
+    def take_completion(self, chosen: str | None) -> None:
+        completions = self._completions
+        typed = completions.typed if completions is not None else ""
+        self.close_completions()
+        if chosen is not None:
+            self.editor.replace_before_cursor(len(typed), chosen)
+
+    def close_completions(self) -> None:
+        if self._completions is not None:
+            self._completions.close()
+        self.editor.completion_open = False
+
+    def show_signature(self, signature: str, doc: str) -> None:
+        if self._tip is None:
+            self._tip = CallTip(id="call-tip")
+            self.query_one(".cell-body").mount(self._tip, after=self.editor)
+        self._tip.show(signature, doc)
+        self.editor.tip_open = self._tip.display
+        if self._tip.display:
+            self.call_after_refresh(self._tip.scroll_visible, animate=False)
+
+    def close_signature(self) -> None:
+        if self._tip is not None:
+            self._tip.close()
+        self.editor.tip_open = False
+
+    @on(CellEditor.ListKey)
+    def _list_key(self, event: CellEditor.ListKey) -> None:
+        event.stop()
+        key, completions = event.key, self._completions
+        if key in ("escape", "close"):
+            self.close_completions()
+            if key == "escape":
+                self.close_signature()
+        elif completions is None or not self.editor.completion_open:
+            return
+        elif key in ("tab", "enter"):
+            self.take_completion(completions.chosen)
+        else:
+            completions.move(key)
+
+    @on(CellEditor.Changed)
+    def _text_changed(self, event: CellEditor.Changed) -> None:
+        # Not stopped: the screen saves the text from the same message.
+        self.close_signature()
+        if self.editor.completion_open and self._completions is not None:
+            typed = name_before(self.editor.before_cursor)
+            if not self._completions.narrow(typed) or not typed and not self.editor.before_cursor.endswith("."):
+                self.close_completions()
 
     def mark_queued(self) -> None:
         self.prompt = "[*]"
@@ -134,7 +224,7 @@ class CodeCellView(Horizontal, can_focus=True):
         await self._results_mounted
         self.output.flush()
         results = self._results
-        result = outcome.result
+        result = self.last_result = outcome.result
         if result is None:
             self.prompt = "[ ]"
             self._show_message(outcome.failure or "The kernel could not run this cell.")
@@ -174,7 +264,7 @@ class CodeCellView(Horizontal, can_focus=True):
             self._results.output.clear()
             self._results.hide_leftovers()
         self.prompt = "[ ]"
-        self.last_count = None
+        self.last_count = self.last_result = None
         panel = self.exercise_panel
         if panel is not None:
             panel.passed, panel.hints_used, panel.verdict, panel.solution_shown = False, 0, "", False
@@ -183,6 +273,9 @@ class CodeCellView(Horizontal, can_focus=True):
     def toggle_inspector(self) -> None:
         if self._results is not None:
             self._results.inspector.toggle()
+
+    def toggle_grad_graph(self) -> bool:
+        return self._results is not None and self._results.inspector.toggle_graph()
 
 
 class ResultsArea:

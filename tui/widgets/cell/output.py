@@ -1,22 +1,48 @@
-"""A cell's printed output: the bounded tail, redrawn on a timer rather than per line."""
+"""A cell's printed output: the bounded tail, redrawn on a timer rather than per line.
+
+A long output scrolls inside its cell (the stylesheet caps its height) and follows the newest
+line unless the learner has scrolled up to read.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.style import Style
+from rich.text import Span, Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from curriculum.terminal_text import visible_text
-from tui.output_tail import OutputTail
+from tui.output_tail import OutputSnapshot, OutputTail
+
+STDERR = Style(color="red")
 
 
-class OutputPane(Static):
-    """Shows the tail of what the cell printed; stderr in the error colour."""
+def render_snapshot(snapshot: OutputSnapshot) -> Text:
+    text = Text(no_wrap=False, end="")
+    if snapshot.hidden:
+        text.append(f"… {snapshot.hidden:,} earlier lines hidden …\n", style="italic dim")
+    for index, line in enumerate(snapshot.lines):
+        if index:
+            text.append("\n")
+        offset = len(text)
+        text.append(line.text, style=STDERR if line.stream == "stderr" else "")
+        for start, end, style in line.spans:
+            text.spans.append(Span(offset + start, offset + end, style))
+    return text
+
+
+class OutputPane(VerticalScroll, can_focus=False):
+    """Shows the tail of what the cell printed, colours kept; stderr in the error colour."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
         self.tail = OutputTail()
         self._shown_version = -1
+        self._text = Static("", markup=False, classes="output-text")
         self.display = False
+
+    def compose(self) -> ComposeResult:
+        yield self._text
 
     def clear(self) -> None:
         self.tail.clear()
@@ -28,24 +54,20 @@ class OutputPane(Static):
         if snapshot.version == self._shown_version or not self.is_attached:
             return False
         self._shown_version = snapshot.version
-        text = Text(no_wrap=False, end="")
-        if snapshot.hidden:
-            text.append(f"… {snapshot.hidden:,} earlier lines hidden …\n", style="italic dim")
-        for index, line in enumerate(snapshot.lines):
-            if index:
-                text.append("\n")
-            text.append_text(_coloured(line.text, "red" if line.stream == "stderr" else ""))
-        self.update(text)
+        following = self.scroll_y >= self.max_scroll_y  # at the bottom: stay there as lines arrive
+        self._text.update(render_snapshot(snapshot))
         self.display = bool(snapshot.lines or snapshot.hidden)
+        if following:
+            self.call_after_refresh(self.scroll_end, animate=False)
         return True
+
+    @property
+    def shown(self) -> Static:
+        """The widget holding the text as drawn (with the hidden-lines note and colours)."""
+        return self._text
 
     @property
     def plain(self) -> str:
         snapshot = self.tail.snapshot()
         return "\n".join(line.text for line in snapshot.lines)
 
-
-def _coloured(line: str, style: str) -> Text:
-    """A line with its SGR colours as styles; `visible_text` again drops a sequence cut by the line limit."""
-    shown = visible_text(line)
-    return Text.from_ansi(shown, style=style, end="") if "\x1b" in shown else Text(shown, style=style, end="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from curriculum.kernel.isolation import NOT_PROTECTED
+from curriculum.kernel import backends
 from curriculum.lesson import BrokenLesson, Lesson
 
 STATE_STYLES = {
@@ -39,9 +39,9 @@ class KernelStatus(Static):
             mark, style = STATE_STYLES.get(state, ("?", "dim"))
             text.append(f" {mark} kernel {state}", style=style)
             isolation = self.session.isolation
-            if isolation == "rlimits":
-                text.append("  │ sandbox rlimits: weak", style="bold yellow")
-                self._warn_weak_sandbox()
+            if backends.is_weak(isolation):
+                text.append(f"  │ sandbox {isolation}: weak", style="bold yellow")
+                self._warn_weak_sandbox(isolation)
             else:
                 text.append(f"  │ sandbox {isolation}")
             passed, total = self.app.progress.lesson_summary(self.lesson)
@@ -56,10 +56,10 @@ class KernelStatus(Static):
             self._last = key
             self.update(text)
 
-    def _warn_weak_sandbox(self) -> None:
+    def _warn_weak_sandbox(self, level: str) -> None:
         """Say once per app what the weakest level leaves open; the status line keeps the reminder."""
         if getattr(self.app, "warned_weak_sandbox", False):
             return
         self.app.warned_weak_sandbox = True
-        self.app.notify(f"Sandbox level rlimits: {NOT_PROTECTED['rlimits']}.", title="Weak sandbox",
+        self.app.notify(f"Sandbox level {level}: {backends.get(level).not_protected}.", title="Weak sandbox",
                         severity="warning", timeout=15)
