@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/train_vs_tutorial.py [--data DIR|ZIP] [--device cpu|cuda] [--repeats 3]
 
-Default data: ../shared/data/cifar10-sample.zip, extracted once to /tmp. Each repeat runs, in turn:
-the tutorial's loop (ToTensor+Normalize, DataLoader batch 4 shuffled with 2 workers, loss.item()
-every step, 2 epochs); `faithful` streaming its events (JSON to /dev/null plus GPU telemetry);
-`faithful` with streaming off; and `fast` until it reaches the faithful accuracy. The machine may be
-shared, so the summary gives medians of per-repeat ratios. Not a test: it prints figures.
+Default data: ../shared/data/cifar10-sample.zip, extracted once to /tmp; the goals in issue 14 are for
+the full CIFAR-10 (`--data` an ImageFolder of the 60,000 JPEGs). Each repeat runs, in turn: the
+tutorial's loop (ToTensor+Normalize, DataLoader batch 4 shuffled with 2 workers, loss.item() every
+step, 2 epochs); `faithful` streaming its events (JSON to /dev/null plus GPU telemetry); `faithful`
+with streaming off; and `fast` until a test pass reaches --target (54%), timed as DAWNBench does:
+the training seconds at the first test pass that reaches it, test passes not counted. The machine
+may be shared, so the summary gives medians of per-repeat ratios and the load average before and
+after. Not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -82,31 +85,32 @@ def preset_run(dataset, preset: str, device: str, streaming: bool, stop_at: floa
     from curriculum.training.trainer import Trainer
 
     evals: list[dict] = []
-    sinks = [lambda e: evals.append(e.to_dict()) if e.TYPE == "eval" else None]
+    holder: list = []
+
+    def watch(event) -> None:
+        if event.TYPE == "eval":
+            evals.append(event.to_dict())
+            if stop_at is not None and event.test_acc >= stop_at:
+                holder[0].request_stop()  # time to accuracy: the first test pass that reaches it
+
+    sinks = [watch]
     devnull = open(os.devnull, "w")
     if streaming:
         sinks.append(JsonLinesSink(devnull))
     emitter = Emitter(sinks)
     config = make_config(preset, device=device, data="bench", **overrides)
     trainer = Trainer(config, dataset, emitter)
+    holder.append(trainer)
     if not streaming:
         trainer.progress_interval = None
     monitor = GpuMonitor(emitter.emit).start() if streaming else None
-    if stop_at is not None:  # stop once the faithful accuracy is reached
-        original = trainer._evaluate
-
-        def evaluate_and_check(emit=True):
-            original(emit)
-            if trainer.last_eval["test_acc"] >= stop_at:
-                trainer.config.epochs = trainer.state.epoch
-        trainer._evaluate = evaluate_and_check
     trainer.run()
     if monitor is not None:
         monitor.stop()
     devnull.close()
     state = trainer.state
     reached = next((e for e in evals if stop_at is not None and e["test_acc"] >= stop_at), None)
-    return {"steps_per_s": state.global_step / state.train_s, "train_s": state.train_s,
+    return {"steps_per_s": state.global_step / state.train_s, "train_s": state.train_s, "evals": evals,
             "acc": trainer.last_eval["test_acc"], "reached_s": reached["train_s"] if reached else None,
             "reached_acc": reached["test_acc"] if reached else None}
 
@@ -117,6 +121,7 @@ def main() -> int:
     parser.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--target", type=float, default=0.54, help="fast's test accuracy to reach (default 0.54)")
     parser.add_argument("--no-tutorial", action="store_true", help="skip the tutorial loop (GPU check: time)")
     args = parser.parse_args()
     import torch
@@ -132,22 +137,29 @@ def main() -> int:
     dataset = load_dataset(str(folder))
     device = torch.device(args.device if args.device != "cuda" else "cuda:0")
     print(f"data: {folder} ({len(dataset.train_labels)} train / {len(dataset.test_labels)} test), device {device}, "
-          f"torch {torch.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+          f"torch {torch.__version__}, {os.cpu_count()} CPUs, load average {_load()}")
     rows = []
     for repeat in range(args.repeats):
         tutorial = None if args.no_tutorial else tutorial_loop(folder, device, args.seed + repeat)
         faithful = preset_run(dataset, "faithful", str(device), True, seed=args.seed + repeat)
         quiet = preset_run(dataset, "faithful", str(device), False, seed=args.seed + repeat)
-        fast = preset_run(dataset, "fast", str(device), True, stop_at=faithful["acc"], seed=args.seed + repeat,
-                          epochs=10)
+        fast = preset_run(dataset, "fast", str(device), True, stop_at=args.target, seed=args.seed + repeat)
         rows.append((tutorial, faithful, quiet, fast))
         t = tutorial or {"steps_per_s": float("nan"), "acc": float("nan"), "train_s": float("nan")}
         print(f"[{repeat + 1}] tutorial {t['steps_per_s']:6.0f} steps/s {100 * t['acc']:5.1f}% {t['train_s']:6.1f}s | "
-              f"faithful {faithful['steps_per_s']:6.0f} steps/s {100 * faithful['acc']:5.1f}% {faithful['train_s']:5.1f}s "
+              f"faithful {faithful['steps_per_s']:6.0f} steps/s ({1e3 / faithful['steps_per_s']:.3f} ms/step) "
+              f"{100 * faithful['acc']:5.1f}% {faithful['train_s']:5.1f}s "
               f"(streaming off {quiet['steps_per_s']:6.0f} steps/s) | fast reached {_pct(fast['reached_acc'])} in "
-              f"{_secs(fast['reached_s'])}", flush=True)
-    _summary(rows)
+              f"{_secs(fast['reached_s'])} (test passes: "
+              + " ".join(f"{e['epoch']:g}:{100 * e['test_acc']:.1f}%@{e['train_s']:.1f}s" for e in fast["evals"])
+              + f") | load {_load()}", flush=True)
+    _summary(rows, args.target)
+    print(f"load average at the end: {_load()}")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def _pct(value):
@@ -158,21 +170,22 @@ def _secs(value):
     return "never" if value is None else f"{value:.2f}s"
 
 
-def _summary(rows) -> None:
+def _summary(rows, target: float) -> None:
     med = statistics.median
     overhead = med(q["steps_per_s"] / f["steps_per_s"] - 1 for _, f, q, _ in rows)
     print(f"streaming overhead (events + telemetry on vs off): median {100 * overhead:+.1f}%  (goal ≤ 3%)")
     if rows[0][0] is None:
-        print(f"faithful: median {med(f['steps_per_s'] for _, f, _, _ in rows):.0f} steps/s, "
-              f"fast reached the faithful accuracy in median {_secs(med(x['reached_s'] or float('inf') for *_, x in rows))}")
+        print(f"faithful: median {med(f['steps_per_s'] for _, f, _, _ in rows):.0f} steps/s")
+    fast_s = med(x["reached_s"] or float("inf") for *_, x in rows)
+    print(f"fast: reached {100 * target:.0f}% after a median {_secs(fast_s)} of training (goal ≤ 8 s; moonshot 5 s)")
+    if rows[0][0] is None:
         return
     speedup = med(f["steps_per_s"] / t["steps_per_s"] for t, f, _, _ in rows)
     gap = med(abs(f["acc"] - t["acc"]) for t, f, _, _ in rows)
     fraction = med((x["reached_s"] or float("inf")) / t["train_s"] for t, _, _, x in rows)
-    print(f"faithful vs tutorial: median {speedup:.1f}x steps/s (goal ≥ 5x), median accuracy gap "
+    print(f"faithful vs tutorial: median {speedup:.1f}x steps/s (goal ≥ 8x, moonshot 10x), median accuracy gap "
           f"{100 * gap:.1f} points (goal ≤ 2)")
-    print(f"fast: reached the faithful accuracy in a median {100 * fraction:.1f}% of the tutorial's training time "
-          f"(goal ≤ 10%)")
+    print(f"fast: reached {100 * target:.0f}% in a median {100 * fraction:.1f}% of the tutorial's training time")
     print("accuracy per repeat (tutorial / faithful / fast at stop): " + ", ".join(
         f"{_pct(t['acc'])}/{_pct(f['acc'])}/{_pct(x['reached_acc'])}" for t, f, _, x in rows))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -63,8 +64,9 @@ def load_last(run_dir: Path) -> dict:
         raise CheckpointError(f"{run_dir} has no checkpoint to resume (no last.json; was it made with --out?)")
     try:
         path = run_dir / json.loads(pointer.read_text())["checkpoint"]
-        payload = torch.load(path, weights_only=True)
+        payload = torch.load(path, weights_only=True)  # a kernel could have written it: data only, no code
         payload["state"] = RunState(**payload["state"])
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
-        raise CheckpointError(f"cannot read the checkpoint in {run_dir}: {error}") from None
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, pickle.UnpicklingError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CheckpointError(f"cannot read the checkpoint in {run_dir}: {reason}") from None
     return payload

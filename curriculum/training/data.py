@@ -17,6 +17,7 @@ import torch
 from curriculum.atomic import write_atomic
 from curriculum.paths import cache_dir
 from curriculum.training import data_source, sources
+from curriculum.training.decode import decode_images
 from curriculum.training.sources import DataError
 from curriculum.training.synthetic import CIFAR10_CLASSES, make_synthetic
 
@@ -82,7 +83,9 @@ def _cached(key: str, fingerprint: str, build) -> dict:
     path = _cache_file(key)
     if path.is_file():
         try:
-            saved = torch.load(path, weights_only=True)
+            # A kernel can write the cache: weights_only loads tensors and plain data, never code.
+            # mmap: the cached start maps the file instead of reading it all before the first step.
+            saved = torch.load(path, weights_only=True, mmap=True)
             if saved.get("fingerprint") == fingerprint and saved.get("version") == CACHE_VERSION:
                 return saved
         except Exception:  # a damaged cache is rebuilt, never fatal
@@ -155,8 +158,8 @@ def _folder(path: Path) -> Dataset:
 
     def build() -> dict:
         classes, splits = sources.list_image_folder(root)
-        train_x, train_y = sources.decode_images(splits["train"])
-        test_x, test_y = sources.decode_images(splits["test"])
+        train_x, train_y = decode_images(splits["train"])
+        test_x, test_y = decode_images(splits["test"])
         return _as_saved(train_x, train_y, test_x, test_y, classes)
 
     saved = _cached(key, sources.folder_fingerprint(root), build)

@@ -95,12 +95,12 @@ class ProgressEvent(TrainingEvent):
 @dataclass
 class EvalEvent(TrainingEvent):
     TYPE: ClassVar[str] = "eval"
-    epoch: float = 0.0
+    epoch: float = 0.0  # whole at an epoch's end; a fraction for test passes within one (`fast`: 8 an epoch)
     step: int = 0
     test_acc: float = 0.0
     per_class: dict = field(default_factory=dict)  # class name -> accuracy
     confusion: list | None = None  # 10×10 counts, rows = true class
-    train_s: float | None = None
+    train_s: float | None = None  # training seconds so far; test passes not counted
 
 
 @dataclass

@@ -13,6 +13,7 @@ import torch
 from torch.nn import functional as F
 
 from curriculum.training.models import BlitzNet
+from curriculum.training.pixels import to_inputs
 
 aten = torch.ops.aten
 KERNEL, STRIDE, NO_PAD = (5, 5), (1, 1), (0, 0)
@@ -25,7 +26,7 @@ class LeanCpuStep:
     def __init__(self, model: BlitzNet, images: torch.Tensor, labels: torch.Tensor, lr: float, momentum: float,
                  optimizer: str = "sgd"):
         self.model, self.images, self.lr, self.momentum, self.optimizer = model, images, lr, momentum, optimizer
-        self.one_hot = F.one_hot(labels, model.fc3.out_features).to(images.dtype)
+        self.one_hot = F.one_hot(labels, model.fc3.out_features).float()
         params = list(model.parameters())
         total = sum(p.numel() for p in params)
         self.flat = torch.empty(total)
@@ -45,6 +46,9 @@ class LeanCpuStep:
             self.layout.append((offset, p.shape))
             offset += n
         self.loss_sum = torch.zeros(())
+
+    def set_lr(self, lr: float) -> None:
+        self.lr = lr
 
     def _split(self, flat: torch.Tensor) -> list[torch.Tensor]:
         return [flat[offset:offset + shape.numel()].view(shape).clone() for offset, shape in self.layout]
@@ -66,7 +70,7 @@ class LeanCpuStep:
     def __call__(self, indices: torch.Tensor) -> None:
         w1, b1, w2, b2, w3, b3, w4, b4, w5, b5 = self.weights
         gw1, gb1, gw2, gb2, gw3, gb3, gw4, gb4, gw5, gb5 = self.grads
-        x = self.images.index_select(0, indices)
+        x = to_inputs(self.images.index_select(0, indices))
         target = self.one_hot.index_select(0, indices)
         batch = x.shape[0]
 

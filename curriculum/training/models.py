@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from curriculum.training.pool import pool2x2
 from curriculum.training.recipes import MODEL_WIDTHS
 
 
@@ -35,3 +36,19 @@ def build_model(name: str, num_classes: int = 10) -> BlitzNet:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODEL_WIDTHS)}")
     c1, c2 = MODEL_WIDTHS[name]
     return BlitzNet(c1, c2, num_classes)
+
+
+def train_forward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """`model(x)` for training on a CPU: the same function and gradients, computed faster.
+
+    Only a plain BlitzNet takes the fast route (a DDP wrapper needs its own forward for its
+    hooks): pooling before ReLU gives the same values on 4× fewer elements (ReLU is monotonic),
+    and pool2x2 replaces ATen's scalar pooling loop (curriculum/training/pool.py).
+    """
+    if type(model) is not BlitzNet or x.device.type != "cpu":
+        return model(x)
+    x = torch.relu(pool2x2(model.conv1(x)))
+    x = torch.relu(pool2x2(model.conv2(x)))
+    x = F.relu(model.fc1(torch.flatten(x, 1)))
+    x = F.relu(model.fc2(x))
+    return model.fc3(x)

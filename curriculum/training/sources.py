@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import pickle
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from curriculum.training.data_source import CIFAR_BATCHES, cifar_batches_dir, image_folder_root  # noqa: F401
+from curriculum.training.safe_pickle import load_arrays
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".ppm", ".tif", ".tiff"}
 
@@ -24,9 +24,12 @@ def read_cifar_batches(folder: Path):
     def load(name: str) -> dict:
         try:
             with open(folder / name, "rb") as handle:
-                return pickle.load(handle, encoding="latin1")
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError) as error:
+                loaded = load_arrays(handle)  # the cache is kernel-writable: never a plain pickle.load
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as error:
             raise DataError(f"cannot read CIFAR-10 file {folder / name}: {error}") from None
+        if not isinstance(loaded, dict):
+            raise DataError(f"cannot read CIFAR-10 file {folder / name}: not a CIFAR-10 batch")
+        return loaded
 
     parts = [load(f"data_batch_{i}") for i in range(1, 6) if (folder / f"data_batch_{i}").is_file()]
     test = load("test_batch")
@@ -34,8 +37,11 @@ def read_cifar_batches(folder: Path):
     classes = list(meta.get("label_names") or [])
 
     def tensors(batches: list[dict]) -> tuple[torch.Tensor, torch.Tensor]:
-        data = np.concatenate([b["data"] for b in batches]).reshape(-1, 3, 32, 32)
-        labels = np.concatenate([np.asarray(b["labels"]) for b in batches])
+        try:
+            data = np.concatenate([np.asarray(b["data"]) for b in batches]).reshape(-1, 3, 32, 32)
+            labels = np.concatenate([np.asarray(b["labels"]) for b in batches])
+        except (KeyError, ValueError, TypeError) as error:
+            raise DataError(f"the CIFAR-10 files in {folder} are not CIFAR-10 batches ({error})") from None
         return torch.from_numpy(np.ascontiguousarray(data, dtype=np.uint8)), torch.from_numpy(labels.astype(np.int64))
 
     train_x, train_y = tensors(parts)
@@ -60,8 +66,9 @@ def list_image_folder(root: Path) -> tuple[list[str], dict[str, list[tuple[Path,
         classes = names
         files = []
         for label, name in enumerate(names):
+            # 60,000 entries: os.path and scandir's file types, no Path per entry and no stat.
             for entry in sorted(os.scandir(root / split / name), key=lambda e: e.name):
-                if entry.is_file() and Path(entry.name).suffix.lower() in IMAGE_SUFFIXES:
+                if os.path.splitext(entry.name)[1].lower() in IMAGE_SUFFIXES and entry.is_file():
                     files.append((Path(entry.path), label))
         if not files:
             raise DataError(f"{root / split} has class folders but no images")
@@ -79,29 +86,3 @@ def folder_fingerprint(root: Path) -> str:
                 stat = os.stat(os.path.join(dirpath, name))
                 count, size, newest = count + 1, size + stat.st_size, max(newest, stat.st_mtime_ns)
     return f"{count}-{size}-{newest}"
-
-
-def decode_images(files: list[tuple[Path, int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every image as 32×32 RGB uint8 (resized when it is not 32×32), NCHW."""
-    out = np.empty((len(files), 32, 32, 3), dtype=np.uint8)
-
-    def decode(i: int) -> None:
-        from PIL import Image, UnidentifiedImageError
-
-        path = files[i][0]
-        try:
-            with Image.open(path) as image:
-                image = image.convert("RGB")
-                if image.size != (32, 32):
-                    image = image.resize((32, 32), Image.BILINEAR)
-                out[i] = np.asarray(image)
-        except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as error:
-            raise DataError(f"cannot read image {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
-
-    # PIL releases the GIL while decoding, so a couple of threads roughly halve the first start.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        for _ in pool.map(decode, range(len(files)), chunksize=256):
-            pass
-    images = torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
-    labels = torch.tensor([label for _, label in files], dtype=torch.int64)
-    return images, labels

@@ -11,6 +11,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from curriculum.training.models import train_forward
+from curriculum.training.pixels import to_inputs
+
 # Up to this batch size a CPU step is pure overhead: one thread and the hand-written step win.
 TINY_BATCH = 16
 
@@ -37,13 +40,21 @@ class EagerStep:
         self.keep_grads = False  # set once a CUDA graph owns the gradient tensors
 
     def __call__(self, indices: torch.Tensor) -> None:
-        x = self.images.index_select(0, indices)
+        x = to_inputs(self.images.index_select(0, indices))
         y = self.labels.index_select(0, indices)
         self.optimizer.zero_grad(set_to_none=not self.keep_grads)
-        loss = F.cross_entropy(self.model(x), y)
+        loss = F.cross_entropy(train_forward(self.model, x), y)
         loss.backward()
         self.optimizer.step()
         self.loss_sum.add_(loss.detach())
+
+    def set_lr(self, lr: float) -> None:
+        """A schedule's lr for the next steps (not inside a captured CUDA graph: see CudaGraphStep)."""
+        for group in self.optimizer.param_groups:
+            if isinstance(group["lr"], torch.Tensor):
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
 
     def export_state(self) -> dict:
         out: dict = {}

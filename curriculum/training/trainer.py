@@ -20,7 +20,9 @@ from curriculum.training.events import (CheckpointEvent, Emitter, EndEvent, Eval
                                         TrainingEvent)
 from curriculum.training.models import build_model
 from curriculum.training.presets import ConfigError, TrainConfig
+from curriculum.training.schedule import lr_factor
 from curriculum.training.steps import TINY_BATCH, make_step
+from curriculum.training.threads import ThreadChooser
 
 PROGRESS_INTERVAL_S = 0.1  # at most 10 progress events a second
 
@@ -39,9 +41,8 @@ def resolve_device(name: str) -> torch.device:
 
 
 def resident_tensors(images: torch.Tensor, labels: torch.Tensor, device: torch.device):
-    """Normalised float images (mean 0.5, std 0.5, as the blitz does) and labels, on the device."""
-    x = images.to(device, non_blocking=True).float().mul_(1 / 127.5).sub_(1.0)
-    return x.contiguous(), labels.to(device)
+    """uint8 images and labels on the device; each step converts its own batch (curriculum/training/pixels.py)."""
+    return images.to(device, non_blocking=True).contiguous(), labels.to(device)
 
 
 def epoch_order(n: int, epoch: int, seed: int, device: torch.device, rank: int = 0, world_size: int = 1):
@@ -71,10 +72,14 @@ class Trainer:
         self.model.to(self.device)
         self.cpu_threads = torch.get_num_threads()
         self.tiny_cpu = self.device.type == "cpu" and config.batch_size <= TINY_BATCH
+        self.threads = (ThreadChooser(self.cpu_threads)
+                        if self.device.type == "cpu" and not self.tiny_cpu and self.cpu_threads > 1 else None)
         self.train_x, self.train_y = resident_tensors(dataset.train_images, dataset.train_labels, self.device)
         self.test_x, self.test_y = resident_tensors(dataset.test_images, dataset.test_labels, self.device)
         self.shard_size = len(self.train_y) // world_size
-        self.steps_per_epoch = -(-self.shard_size // config.batch_size)
+        # drop_last: every step has the full batch, so no odd-sized batch takes a slow path or a recompile.
+        self.steps_per_epoch = max(1, self.shard_size // config.batch_size)
+        self.eval_every = max(1, self.steps_per_epoch // max(1, config.evals_per_epoch))
         self.step = self.build_step(use_graph)
         if resume is not None:
             self.step.import_state(resume["optimizer_state"])
@@ -84,8 +89,10 @@ class Trainer:
     def build_step(self, use_graph: bool):
         """The optimisation step; a distributed trainer overrides it to wrap the model in DDP."""
         config = self.config
+        # A captured CUDA graph bakes the lr in, so a scheduled lr runs the eager step.
         return make_step(self.model, self.train_x, self.train_y, lr=config.lr, momentum=config.momentum,
-                         batch_size=config.batch_size, optimizer=config.optimizer, use_graph=use_graph)
+                         batch_size=config.batch_size, optimizer=config.optimizer,
+                         use_graph=use_graph and config.schedule == "constant")
 
     def request_stop(self) -> None:
         """Safe from a signal handler: the loop stops after the current step."""
@@ -136,12 +143,25 @@ class Trainer:
         interval = self.progress_interval
         next_emit = started + (interval or 0.0)
         k = state.step_in_epoch
+        paused = 0.0  # seconds spent on mid-epoch test passes, which are not training time
+        scheduled, mid_evals = config.schedule != "constant", config.evals_per_epoch > 1
+        if self.threads is not None:
+            self.threads.restart()
         while k < self.steps_per_epoch:
             if self.stop_requested:
                 break
             indices = order[k * batch:(k + 1) * batch]
-            step(indices)
+            if scheduled:
+                done_before = state.global_step + (k - state.step_in_epoch)
+                step.set_lr(config.lr * lr_factor(config.schedule, done_before, total_steps, config.warmup))
+            if self.threads is None:
+                step(indices)
+            else:
+                self.threads.timed(step, indices)
             k += 1
+            if mid_evals and k % self.eval_every == 0 and self.steps_per_epoch - k >= max(1, self.eval_every // 2):
+                paused += self._evaluate_mid_epoch(k, time.monotonic() - started - paused)
+                window_started = next_emit = time.monotonic()
             window_steps += 1
             window_images += indices.shape[0]
             now = time.monotonic()
@@ -160,14 +180,28 @@ class Trainer:
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
         trained = k - state.step_in_epoch
-        state.train_s += time.monotonic() - started
+        state.train_s += time.monotonic() - started - paused
         state.global_step += trained
         state.images += min(k * batch, self.shard_size) - min(state.step_in_epoch * batch, self.shard_size)
         state.step_in_epoch = k
         return k == self.steps_per_epoch
 
+    def _evaluate_mid_epoch(self, k: int, trained_s: float) -> float:
+        """A test pass after step `k` of this epoch; returns the seconds it took (not training time)."""
+        began = time.monotonic()
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+            trained_s += time.monotonic() - began  # the queued steps were training
+            began = time.monotonic()
+        state = self.state
+        self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes, self.config.flip_tta)
+        self.emit(EvalEvent(epoch=round(state.epoch + k / self.steps_per_epoch, 4),
+                            step=state.global_step + k - state.step_in_epoch,
+                            train_s=round(state.train_s + trained_s, 3), **self.last_eval))
+        return time.monotonic() - began
+
     def _evaluate(self, emit: bool = True) -> None:
-        self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes)
+        self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes, self.config.flip_tta)
         if emit:
             self.emit(EvalEvent(epoch=self.state.epoch, step=self.state.global_step,
                                 train_s=round(self.state.train_s, 3), **self.last_eval))

@@ -30,7 +30,7 @@ def test_image_folder_is_decoded_once_then_cached(tmp_path, monkeypatch):
     dataset = load_dataset(str(root))
     assert dataset.kind == "folder" and dataset.classes == CLASSES
     assert dataset.train_images.shape == (9, 3, 32, 32) and dataset.train_labels.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
-    monkeypatch.setattr(sources, "decode_images", lambda files: pytest.fail("decoded twice"))
+    monkeypatch.setattr(data, "decode_images", lambda files: pytest.fail("decoded twice"))
     assert torch.equal(load_dataset(str(root)).train_images, dataset.train_images)
 
 

@@ -77,3 +77,95 @@ def test_make_step_picks_by_device_and_batch():
     images, labels = torch.randn(40, 3, 32, 32), torch.randint(0, 10, (40,))
     assert isinstance(make_step(build_model("blitz"), images, labels, lr=0.1, momentum=0.9, batch_size=4), LeanCpuStep)
     assert isinstance(make_step(build_model("blitz"), images, labels, lr=0.1, momentum=0.9, batch_size=32), EagerStep)
+
+
+@pytest.mark.parametrize("batch", [4, 64])
+def test_strided_pool_matches_max_pool2d_values_and_gradients(batch):
+    from curriculum.training.pool import pool2x2
+
+    torch.manual_seed(2)
+    c = torch.randn(batch, 6, 28, 28)
+    c[0, 0, :6, :6] = 1.0  # ties: max_pool2d sends the gradient to the first maximum of each window
+    c[1, 2, 4:8, 10:14] = 0.0
+    theirs, mine = c.clone().requires_grad_(), c.clone().requires_grad_()
+    grad = torch.randn(batch, 6, 14, 14)
+    expected, got = F.max_pool2d(theirs, 2), pool2x2(mine)
+    assert torch.equal(got, expected)
+    expected.backward(grad)
+    got.backward(grad)
+    assert torch.equal(mine.grad, theirs.grad)
+
+
+def test_training_forward_is_the_model_with_the_same_gradients():
+    from curriculum.training.models import train_forward
+
+    torch.manual_seed(3)
+    model, x = build_model("blitz"), torch.randn(16, 3, 32, 32)
+    labels = torch.randint(0, 10, (16,))
+    F.cross_entropy(model(x), labels).backward()
+    expected = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    out = train_forward(model, x)
+    torch.testing.assert_close(out, model(x))
+    F.cross_entropy(out, labels).backward()
+    for got, want in zip((p.grad for p in model.parameters()), expected):
+        torch.testing.assert_close(got, want)
+
+
+def test_onecycle_warms_up_then_decays_to_near_zero():
+    from curriculum.training.schedule import lr_factor
+
+    factors = [lr_factor("onecycle", step, 100, 0.25) for step in range(100)]
+    assert factors[0] == pytest.approx(0.04) and max(factors) == pytest.approx(1.0)
+    assert factors.index(max(factors)) == 24 and factors[-1] < 0.02
+    assert factors[:25] == sorted(factors[:25]) and factors[25:] == sorted(factors[25:], reverse=True)
+    assert lr_factor("constant", 50, 100, 0.25) == 1.0
+
+
+@pytest.mark.parametrize("optimizer_name", ["sgd", "adam"])
+def test_a_scheduled_lr_reaches_both_step_kinds(optimizer_name):
+    torch.manual_seed(4)
+    images, labels = torch.randn(8, 3, 32, 32), torch.randint(0, 10, (8,))
+    lean = LeanCpuStep(build_model("blitz"), images, labels, 0.5, 0.9, optimizer_name)
+    eager_model = build_model("blitz")
+    eager_model.load_state_dict(lean.model.state_dict())
+    eager = EagerStep(eager_model, images, labels, 0.5, 0.9, optimizer_name)
+    for step in (lean, eager):
+        step.set_lr(0.01)
+        step(torch.arange(4))
+    for a, b in zip(lean.model.parameters(), eager_model.parameters()):
+        torch.testing.assert_close(a, b, atol=2e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("step_kind", [LeanCpuStep, EagerStep])
+def test_uint8_pixels_train_as_their_normalised_floats(step_kind):
+    from curriculum.training.pixels import to_inputs
+
+    torch.manual_seed(5)
+    pixels, labels = torch.randint(0, 256, (8, 3, 32, 32), dtype=torch.uint8), torch.randint(0, 10, (8,))
+    assert to_inputs(pixels).min() >= -1 and to_inputs(pixels).max() <= 1
+    on_pixels, on_floats = build_model("blitz"), build_model("blitz")
+    on_floats.load_state_dict(on_pixels.state_dict())
+    a = step_kind(on_pixels, pixels, labels, 0.01, 0.9)
+    b = step_kind(on_floats, (pixels.float() - 127.5) / 127.5, labels, 0.01, 0.9)
+    for step in (a, b):
+        step(torch.arange(4))
+    for x, y in zip(on_pixels.parameters(), on_floats.parameters()):
+        torch.testing.assert_close(x, y)
+
+
+def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
+    from curriculum.training import threads
+
+    settings = []
+    monkeypatch.setattr(threads.torch, "set_num_threads", settings.append)
+    chooser = threads.ThreadChooser(2, probe_steps=3)
+    for seconds in (0.5, 0.05, 0.05, 0.01, 0.01, 0.01):  # two threads slow (a shared machine), one fast
+        assert chooser.probing
+        chooser.record(seconds)
+    assert not chooser.probing and chooser.chosen == 1 and settings[-1] == 1
+    chooser.restart()
+    for seconds in (0.01, 0.01, 0.01, 0.02, 0.02, 0.02):
+        chooser.record(seconds)
+    assert chooser.chosen == 2 and settings[-1] == 2
+    assert not threads.ThreadChooser(1).probing  # one core: nothing to choose
