@@ -21,6 +21,7 @@ from tui.kernels import real_kernel_factory
 from tui.keymap import lesson_keys
 from tui.messages import ProgressChanged
 from tui.options import AppOptions
+from tui.readable_colours import ReadableText
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
@@ -73,7 +74,15 @@ class BlitzApp(App):
         self._save_timer = None
         self.save_problem: str | None = None  # why progress is not on disk; the status bar stays red meanwhile
         self._kernels_stopped = False
+        self.exit_notice: str | None = None
+        self._readable_text = ReadableText.for_app(self.console.color_system, self.no_color)
         self._plot_builder: PlotBuilder | None = None
+
+    def get_line_filters(self):
+        # After Textual's own (NO_COLOR's greys), so it judges the colours the terminal will really show;
+        # headless runs (tests, snapshots) draw in full colour and show nothing to a terminal.
+        readable = self._readable_text.enabled and not self.is_headless
+        return [*super().get_line_filters(), *([self._readable_text] if readable else [])]
 
     @property
     def plot_builder(self) -> PlotBuilder:
@@ -95,7 +104,7 @@ class BlitzApp(App):
         self.call_after_refresh(self.tuning.freeze_startup_objects)
         if self.options.lesson:
             self.action_open_lesson(self.options.lesson)
-        elif self.options.open_training:
+        elif self.options.open_training or self.options.attach_run:
             self.action_training()
         self._check_size()
 
@@ -126,8 +135,11 @@ class BlitzApp(App):
         self.push_screen(ConfirmScreen(question, yes="Quit without saving"), self._quit)
 
     def _quit(self, confirmed: bool | None) -> None:
+        from tui.training_entry import live_run_notice
+
         if confirmed:
             self.shutdown_kernels()
+            self.exit_notice = live_run_notice(self)  # printed by run_app once the terminal is back
             self.exit()
 
     def on_unmount(self) -> None:

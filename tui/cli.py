@@ -25,6 +25,8 @@ SUBCOMMANDS = {
     "verify": "curriculum.verify",
     "progress": "curriculum.progress_cli",
     "export": "curriculum.export",
+    "serve": "tui.serve.cli",
+    "runs": "curriculum.training.runs_cli",
 }
 
 
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
     app.add_argument("--memory-mb", type=memory_mb, metavar="MB", help="memory cap per kernel")
     app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
+    app.add_argument("--attach-run", metavar="FOLDER", help=argparse.SUPPRESS)  # `blitz-tui runs attach ID`
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, module_name in SUBCOMMANDS.items():
         try:
@@ -110,7 +113,8 @@ def _wants_training_screen(args: argparse.Namespace) -> bool:
     """
     if args.command != "train":
         return False
-    headless = args.headless or args.json or args.out or args.resume or args.data_parallel or args.nnodes > 1
+    headless = (args.headless or args.json or args.out or args.resume or args.detach or args.data_parallel
+                or args.nnodes > 1)
     return not headless and sys.stdin.isatty() and sys.stdout.isatty()
 
 

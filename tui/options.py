@@ -21,6 +21,7 @@ class AppOptions:
     timeout: float = 60.0
     training: dict = field(default_factory=dict)  # defaults handed to the training screen
     open_training: bool = False  # `blitz-tui train` on a terminal starts on the training screen
+    attach_run: str | None = None  # `blitz-tui runs attach ID`: start on the training screen watching that run
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AppOptions:
@@ -37,4 +38,5 @@ class AppOptions:
             timeout=getattr(args, "timeout", None) or 60.0,
             training=training,
             open_training=getattr(args, "command", None) == "train",
+            attach_run=getattr(args, "attach_run", None),
         )

@@ -51,6 +51,8 @@ def run_app(args: argparse.Namespace) -> int:
     previous = {signum: signal.signal(signum, _end_like_sigint(progress)) for signum in ENDING_SIGNALS}
     try:
         app.run()
+        if app.exit_notice:
+            print(app.exit_notice)  # plain, one line: a copied command stays whole
     except _Ended as ending:
         ended_by = ending.signum
     except KeyboardInterrupt:

@@ -20,6 +20,8 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON event per line instead of a progress bar")
     parser.add_argument("--out", metavar="DIR", help="write checkpoints, model.pt and metrics.jsonl here")
     parser.add_argument("--resume", metavar="DIR", help="continue the run saved in DIR (an earlier --out)")
+    parser.add_argument("--detach", action="store_true", help="train in the background in its own session "
+                        "(it outlives this terminal); see `blitz-tui runs`")
     for option in OPTIONS:
         if option.name == "data":
             # Resolved when the data loads (same resolver), so a bad source is also an `error` event with --json.
@@ -47,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "detach", False):
+        from curriculum.training.detached import run_from_cli
+
+        return run_from_cli(args, _flags_without_detach(sys.argv))
     from curriculum.training.launch import distributed_entry
 
     code = distributed_entry(args)  # --nproc/--nnodes: torchrun and its ranks; None: this process trains
@@ -103,3 +109,9 @@ def run(args: argparse.Namespace) -> int:
             metrics.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _flags_without_detach(argv: list[str]) -> list[str]:
+    """The train flags as typed (after `train`, or all of them under `python -m curriculum.training`)."""
+    flags = argv[argv.index("train") + 1:] if "train" in argv else argv[1:]
+    return [flag for flag in flags if flag != "--detach"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,17 +169,49 @@ def _folder(path: Path) -> Dataset:
 
 
 def _extracted(archive: Path, into: Path | None = None) -> Path:
-    """A zip of an image folder, unpacked once into `into` (default: the cache's `extracted/`)."""
+    """A zip of an image folder, unpacked once into `into` (default: the cache's `extracted/`).
+
+    Several processes may unpack the same zip at once (`verify`'s parallel walks, two kernels), so
+    each unpacks into its own temporary folder beside the target and renames it into place; the
+    first rename wins and the others use the winner's folder."""
     stat = archive.stat()
     target = (into or cache_dir() / "extracted") / f"{archive.stem}-{stat.st_size}-{stat.st_mtime_ns}"
-    if not (target / ".complete").is_file():
+    if (target / ".complete").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
         try:
             with zipfile.ZipFile(archive) as zipped:
-                zipped.extractall(target)
+                zipped.extractall(scratch)
         except (zipfile.BadZipFile, OSError) as error:
             raise DataError(f"cannot unpack {archive}: {error}") from None
-        (target / ".complete").touch()
+        (scratch / ".complete").touch()
+        _rename_into_place(scratch, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def _rename_into_place(scratch: Path, target: Path) -> None:
+    """Rename `scratch` to `target` unless another process already put a complete one there;
+    a partial target left by an older, non-atomic unpack is moved aside first."""
+    for _ in range(2):
+        try:
+            os.rename(scratch, target)
+            return
+        except OSError:
+            if (target / ".complete").is_file():
+                return
+            if target.exists():
+                stale = Path(tempfile.mkdtemp(prefix=f".{target.name}-stale-", dir=target.parent))
+                try:
+                    os.rename(target, stale / "old")
+                except OSError:
+                    pass  # another process moved or replaced it; the next rename tells which
+                shutil.rmtree(stale, ignore_errors=True)
+    if not (target / ".complete").is_file():
+        raise DataError(f"cannot unpack into {target}: the folder is in use; try again")
 
 
 def find_sample() -> Path | None:

@@ -107,3 +107,17 @@ def test_cell_ids_are_unique_across_the_course_per_lesson(lessons):
         ids = [cell.id for cell in lesson.cells]
         assert len(ids) == len(set(ids))
         assert all(re.fullmatch(r"[a-z0-9-]+", cell_id) for cell_id in ids), ids
+
+
+def test_every_lessons_training_settings_are_accepted_by_the_training_form(lessons):
+    """`T` fills the training form from a lesson's `train_*` keys; a value the form rejects (lesson 4 once
+    named its model 'lenet') would greet the learner with a red field instead of a ready run."""
+    from curriculum.training.client import form
+
+    for lesson in lessons:
+        for key, value in lesson.meta.items():
+            if not key.startswith("train_"):
+                continue
+            field = key[len("train_"):]
+            assert field in form.FIELD_KEYS, f"lesson {lesson.number}: {key} is not a training form field"
+            assert form.validate(field, str(value)) is None, f"lesson {lesson.number}: {key}: {value!r} is rejected"

@@ -15,7 +15,7 @@ from tui.screens.home import HomeScreen
 class RecordingTrainingScreen(Screen):
     made: list[dict | None] = []
 
-    def __init__(self, defaults: dict | None = None, start: bool = False) -> None:
+    def __init__(self, defaults: dict | None = None, start: bool = False, **options) -> None:  # options: detached, attach
         super().__init__()
         RecordingTrainingScreen.made.append(defaults)
         self.started = [defaults] if start else []

@@ -35,6 +35,7 @@ class HomeScreen(Screen):
         yield Static(INTRO, id="home-intro")
         yield LessonList(id="lesson-list")
         yield Static("", id="home-detail")
+        yield Static("", id="home-live")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -44,6 +45,23 @@ class HomeScreen(Screen):
         numbers = [lesson.number for lesson in lessons]
         self.query_one(LessonList).highlighted = numbers.index(last) if last in numbers else 0
         self.query_one(LessonList).focus()
+        self.show_live_runs()
+        self.set_interval(2.0, self.show_live_runs)
+
+    def show_live_runs(self) -> None:
+        """A line naming the training run still going (detached runs outlive the app), or nothing."""
+        from curriculum.training.detached import latest_epoch, live_folders
+
+        live = live_folders()
+        line = ""
+        if live:
+            epoch = latest_epoch(live[0])
+            where = f", epoch {epoch:.2f}" if epoch is not None else ""
+            more = f" (and {len(live) - 1} more)" if len(live) > 1 else ""
+            line = f"[b]●[/b] Training run {live[0].name} is running{where}{more}: [b]t[/b] shows it."
+        live_line = self.query_one("#home-live", Static)
+        live_line.update(line)
+        live_line.display = bool(line)
 
     def on_screen_resume(self) -> None:
         self.refresh_marks()

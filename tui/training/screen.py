@@ -19,9 +19,14 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
 from curriculum.training.client.form import form_values
+from curriculum.training.client.run_process import TrainerProcess
 from curriculum.training.client.run_session import CommandBuilder, RunSession
 from curriculum.training.client.run_state import TrainingRun
-from curriculum.training.client.runs import CSV_FILE, export_csv, list_runs, load_run
+from curriculum.training.client.runs import CSV_FILE, export_csv, load_run
+from curriculum.training.detached import list_runs
+from curriculum.training.detached_trainer import DetachedTrainer
+from curriculum.training.events import TrainingEvent
+from tui.training.detached_keys import DetachedRunKeys
 from tui.training.messages import MetricsTick, TrainerExited
 from tui.training.widgets.accuracy import AccuracyPanel
 from tui.training.widgets.class_panel import ClassPanel
@@ -37,10 +42,11 @@ STATUS_STYLES = {"running": "bold cyan", "starting": "cyan", "stopping": "yellow
                  "stopped": "bold yellow", "failed": "bold red", "ready": "dim"}
 
 
-LETTER_ACTIONS = ("toggle_run", "toggle_view", "toggle_x", "toggle_matrix", "toggle_overlay", "past_runs", "export")
+LETTER_ACTIONS = ("toggle_run", "toggle_view", "toggle_x", "toggle_matrix", "toggle_overlay", "past_runs", "export",
+                  "resume", "watch_next")
 
 
-class TrainingScreen(Screen):
+class TrainingScreen(DetachedRunKeys, Screen):
     CSS_PATH = "training.tcss"
     AUTO_FOCUS = ""  # keys like `s` act at once; Tab enters the form
     REDRAW_HZ = 5
@@ -53,15 +59,22 @@ class TrainingScreen(Screen):
         Binding("p", "past_runs", "Runs"),
         Binding("e", "export", "CSV"),
         Binding("escape", "leave", "Back"),
+        Binding("r", "resume", "Resume", show=False),  # offered on the status line when it applies
+        Binding("w", "watch_next", "Next live run", show=False),  # offered when several runs are live
     ]
 
     def __init__(self, defaults: dict | None = None, *, start: bool = False, trainer: CommandBuilder | None = None,
+                 detached: bool = False, attach: Path | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.defaults = dict(defaults or {})
         self._start_on_mount = start  # a lesson's `T`: its recipe runs at once
+        # The app's runs are detached (they outlive it); a screen made without `detached` pipes its trainer.
+        self.detached = detached
+        self._attach_to = attach
         self.session = RunSession(on_change=lambda: self.post_message(MetricsTick()),
-                                  on_exit=self._exit_from_thread, trainer=trainer)
+                                  on_exit=self._exit_from_thread, trainer=trainer,
+                                  process_class=DetachedTrainer if detached else TrainerProcess)
         self._replayed: TrainingRun | None = None
         self.x_axis = "step"
         self.class_mode = "bars"
@@ -70,6 +83,7 @@ class TrainingScreen(Screen):
         self._overlays: list[tuple[str, TrainingRun]] = []
         self._loaded: dict[Path, TrainingRun | None] = {}
         self._leave_armed_at = 0.0
+        self._live: list[Path] = []  # detached runs still going, newest first (refreshed every 2 s)
 
     def compose(self) -> ComposeResult:
         yield QuietStatic("", id="status-line")
@@ -97,6 +111,10 @@ class TrainingScreen(Screen):
         self.set_interval(1 / self.REDRAW_HZ, self._tick)
         self._refresh_setup_side()
         self._redraw()
+        if self.detached:
+            self._reattach()
+            self._count_live()
+            self.set_interval(2.0, self._count_live)
         if self._start_on_mount:
             self.call_after_refresh(self.start_run)
 
@@ -191,7 +209,7 @@ class TrainingScreen(Screen):
         if self.run.status == "failed":
             self.notify(f"Training failed: {self.run.reason}", severity="error", timeout=10)
 
-    def replay(self, events: list[dict[str, Any]]) -> None:
+    def replay(self, events: list[TrainingEvent]) -> None:
         """Show a recorded event stream (a past run) as if it had just streamed in."""
         self._replayed = TrainingRun()
         for event in events:
@@ -245,6 +263,10 @@ class TrainingScreen(Screen):
                 line.append(how, style="yellow")
         if run.status == "ready":
             line.append("  s: start   Tab: edit the configuration", style="dim")
+        if self._resumable():
+            line.append("  r: resume from its checkpoint", style="bold")
+        if len(self._live) > 1:
+            line.append(f"  {len(self._live)} runs live · w: watch the next", style="bold")
         self.query_one("#status-line", QuietStatic).show(line)
 
     # --- keys ---------------------------------------------------------------------------

@@ -27,11 +27,13 @@ class RunSession:
     """The current run of one front end; `start` again begins a new one in a new folder."""
 
     def __init__(self, *, on_change: Callable[[], None], on_exit: Callable[[int, str], None],
-                 trainer: CommandBuilder | None = None, root: Path | None = None) -> None:
+                 trainer: CommandBuilder | None = None, root: Path | None = None,
+                 process_class=TrainerProcess) -> None:
         self._on_change = on_change
         self._on_exit = on_exit
         self._trainer = trainer or trainer_command
         self._root = root
+        self._process_class = process_class  # TrainerProcess, or DetachedTrainer for a run that outlives the app
         self.run = TrainingRun()
         self.folder: Path | None = None
         self.requested: dict[str, str] = {}
@@ -63,10 +65,12 @@ class RunSession:
         self.started_at = datetime.now().isoformat(timespec="seconds")
         self.run = TrainingRun(status="starting")
         self._inbox.clear()
-        self._recorder = RunRecorder(self.folder)
+        # A detached trainer writes its own events into the folder; a piped one's are recorded here.
+        self._recorder = None if getattr(self._process_class, "records_itself", False) else RunRecorder(self.folder)
         self.save_summary()
         argv = self._trainer(trainer_flags(values, out_dir=self.folder))
-        self._process = TrainerProcess(argv, on_event=self._event_from_thread, on_exit=self._on_exit, cwd=self.folder)
+        self._process = self._process_class(argv, on_event=self._event_from_thread, on_exit=self._on_exit,
+                                            cwd=self.folder)
         try:
             self._process.start()
         except OSError as error:
@@ -127,10 +131,41 @@ class RunSession:
         if self.folder is not None:
             write_summary(self.folder, self.run, self.started_at, self.requested)
 
+    def resume(self, folder: Path) -> None:
+        """Continue a stopped or failed run from its last checkpoint in its own folder (`--resume`), so the
+        runs list still shows one run. Its history is replayed from the folder, then its new events follow."""
+        self.folder = folder
+        self.run = TrainingRun(status="starting")
+        self._inbox.clear()
+        self._recorder = None if getattr(self._process_class, "records_itself", False) else RunRecorder(folder)
+        argv = self._trainer(["--resume", str(folder), "--out", str(folder)])
+        self._process = self._process_class(argv, on_event=self._event_from_thread, on_exit=self._on_exit, cwd=folder)
+        try:
+            self._process.start()
+        except OSError as error:
+            self._process = None
+            self.run.status, self.run.reason = "failed", f"could not resume the trainer: {error}"
+            self.settle()
+
+    def attach(self, folder: Path, started_at: str = "") -> None:
+        """Watch a run another app (or `blitz-tui train --detach`) started: its history, then its new events."""
+        self.folder = folder
+        self.started_at = started_at
+        self.requested = {}
+        self.run = TrainingRun(status="starting")
+        self._inbox.clear()
+        self._recorder = None
+        self._process = self._process_class(None, on_event=self._event_from_thread, on_exit=self._on_exit,
+                                            cwd=folder)
+        self._process.attach()
+
     def abandon(self) -> None:
         """The front end is going away: stop a running trainer in a thread that outlives it, and
-        still let the run's record say how it ended."""
+        still let the run's record say how it ended. A detached trainer is left to run."""
         process = self._process
+        if getattr(process, "outlives_the_app", False):
+            process.close()
+            return
         if process is not None and process.running:
             threading.Thread(target=self._stop_and_record, args=(process,), name="trainer-stop",
                              daemon=False).start()

@@ -69,6 +69,7 @@ class TrainingRun:
     last_t: float = 0.0
     version: int = 0  # bumps on every event so panels can tell whether to redraw
     _ema_raw: float = 0.0
+    _t_offset: float = 0.0  # a resumed part's clock starts at 0 again: it continues where the last part stopped
 
     @property
     def classes(self) -> list[str]:
@@ -88,13 +89,17 @@ class TrainingRun:
 
     def apply(self, event: TrainingEvent) -> None:
         """Fold one trainer event into the run (events.py has already made its fields the right types)."""
-        self.last_t = max(self.last_t, event.t)
+        if isinstance(event, StartEvent) and event.resumed_from and self.version:
+            self._t_offset = self.last_t
+            self.final = None  # the earlier part's end no longer says how the run stands
+        t = event.t + self._t_offset
+        self.last_t = max(self.last_t, t)
         self.version += 1
         handler = getattr(self, f"_on_{event.TYPE}", None)
         if handler is not None:
-            handler(event)
+            handler(event, t)
 
-    def _on_start(self, event: StartEvent) -> None:
+    def _on_start(self, event: StartEvent, t: float) -> None:
         self.status = "running"
         self.reason = ""
         self.config = dict(event.config)
@@ -105,43 +110,43 @@ class TrainingRun:
         self.world_size = event.world_size
         self.notice = event.notice
 
-    def _on_progress(self, event: ProgressEvent) -> None:
+    def _on_progress(self, event: ProgressEvent, t: float) -> None:
         loss = event.loss
         if loss is None or loss != loss:  # a diverged loss is still shown in the status, but not plotted
             self.reason = "the loss became NaN"
             return
         self._ema_raw = EMA_BETA * self._ema_raw + (1 - EMA_BETA) * loss
         corrected = self._ema_raw / (1 - EMA_BETA ** (len(self.losses) + 1))
-        self.losses.append(LossPoint(t=event.t, step=event.step, epoch=event.epoch, loss=loss, ema=corrected,
+        self.losses.append(LossPoint(t=t, step=event.step, epoch=event.epoch, loss=loss, ema=corrected,
                                      images_per_s=event.images_per_s, eta_s=event.eta_s))
 
-    def _on_eval(self, event: EvalEvent) -> None:
+    def _on_eval(self, event: EvalEvent, t: float) -> None:
         self.evals.append(EvalPoint(
-            t=event.t, step=event.step, epoch=event.epoch, test_acc=event.test_acc,
+            t=t, step=event.step, epoch=event.epoch, test_acc=event.test_acc,
             per_class={str(k): _number(v, 0.0) for k, v in event.per_class.items()}, confusion=event.confusion,
         ))
 
-    def _on_gpu(self, event: GpuEvent) -> None:
+    def _on_gpu(self, event: GpuEvent, t: float) -> None:
         self.gpu_available = event.available
         if not self.gpu_available:
             self.gpu_reason = event.reason or "no telemetry from the trainer"
         gpus = [g for g in event.gpus if isinstance(g, dict)]
         if gpus:
-            self.gpu_samples.append(GpuSample(t=event.t, gpus=gpus))
+            self.gpu_samples.append(GpuSample(t=t, gpus=gpus))
         if event.ranks is not None:
             self.ranks = [r for r in event.ranks if isinstance(r, dict)]
 
-    def _on_checkpoint(self, event: CheckpointEvent) -> None:
+    def _on_checkpoint(self, event: CheckpointEvent, t: float) -> None:
         if event.path:
             self.checkpoints.append(event.path)
 
-    def _on_end(self, event: EndEvent) -> None:
+    def _on_end(self, event: EndEvent, t: float) -> None:
         self.final = event
         self.status = "stopped" if event.status == "stopped" else "finished"
         if len(event.ranks) > 1 or self.ranks:
             self.ranks = [r for r in event.ranks if isinstance(r, dict)]
 
-    def _on_error(self, event: ErrorEvent) -> None:
+    def _on_error(self, event: ErrorEvent, t: float) -> None:
         self.error = event.message or "the trainer reported an error"
         self.status = "failed"
         self.reason = self.error
