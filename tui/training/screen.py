@@ -115,8 +115,8 @@ class TrainingScreen(DetachedRunKeys, Screen):
             self._reattach()
             self._count_live()
             self.set_interval(2.0, self._count_live)
-        if self._start_on_mount:
-            self.call_after_refresh(self.start_run)
+        if self._start_on_mount:  # after `_reattach`: a live run found there is not replaced
+            self.call_after_refresh(self.train_recipe)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # While a field has focus, letters are text: only Escape (leave the field) acts on the screen.
@@ -169,13 +169,14 @@ class TrainingScreen(DetachedRunKeys, Screen):
         self.query_one(ContentSwitcher).current = "live"
         self._redraw()
 
-    def train_recipe(self, settings: dict) -> None:
-        """A lesson's `T` on the open screen: exactly its recipe in the form (nothing typed earlier
-        stays), then the run starts, unless one is going."""
+    def train_recipe(self, settings: dict | None = None) -> None:
+        """A lesson's `T`: exactly its recipe in the form (nothing typed earlier stays; None: the form
+        already holds it), then the run starts, unless one is going (a detached run may be)."""
         if self.session.running:
             self.notify("A run is going: s stops it; then T starts the lesson's recipe.", severity="warning")
             return
-        self.query_one(ConfigForm).set_values(form_values(settings))
+        if settings is not None:
+            self.query_one(ConfigForm).set_values(form_values(settings))
         self.start_run()
 
     def stop_run(self) -> None:
