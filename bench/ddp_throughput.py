@@ -13,7 +13,6 @@ plain trainer with the same (eager) step; the CUDA-graph row shows what the grap
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -22,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from curriculum.training.events import EndEvent, parse_event  # noqa: E402
 GOAL_OVERHEAD = 0.05
 
 
@@ -30,8 +32,8 @@ def train(flags: list[str], env: dict) -> tuple[dict, float]:
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     wall = time.monotonic() - started
-    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    end = next((e for e in reversed(events) if e["type"] == "end"), None)
+    events = [parse_event(line) for line in done.stdout.splitlines()]
+    end = next((e.to_dict() for e in reversed(events) if isinstance(e, EndEvent)), None)
     if done.returncode != 0 or end is None:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr.strip()[-1500:]}")
     return end, wall

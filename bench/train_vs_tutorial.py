@@ -87,10 +87,10 @@ def preset_run(dataset, preset: str, device: str, streaming: bool, stop_at: floa
     evals: list[dict] = []
     holder: list = []
 
-    def watch(event: dict) -> None:
-        if event["type"] == "eval":
-            evals.append(event)
-            if stop_at is not None and event["test_acc"] >= stop_at:
+    def watch(event) -> None:
+        if event.TYPE == "eval":
+            evals.append(event.to_dict())
+            if stop_at is not None and event.test_acc >= stop_at:
                 holder[0].request_stop()  # time to accuracy: the first test pass that reaches it
 
     sinks = [watch]

@@ -61,6 +61,15 @@ def child(args: argparse.Namespace) -> None:
     defaults = {"data": "synthetic", "preset": "faithful", "epochs": 50, "device": "cpu"}
 
     class Host(App):
+        def __init__(self) -> None:
+            super().__init__()
+            from tui.training.widgets.prebuilt_plot import PlotBuilder
+
+            self.plot_builder = PlotBuilder()  # the app's plot service, as BlitzApp has one
+
+        def on_unmount(self) -> None:
+            self.plot_builder.close()
+
         def on_mount(self) -> None:
             tuning.apply()  # as BlitzApp does at start
             self.call_after_refresh(tuning.freeze_startup_objects)

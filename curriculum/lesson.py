@@ -8,7 +8,8 @@ Fence kinds (the fence's info string):
     ```hint                        up to three, shown one at a time, mildest first
 `check`, `solution` and `hint` fences belong to the exercise above them. The file opens
 with front matter between `---` lines: `id`, `number`, `title` and optionally `summary`.
-Any other front-matter key (e.g. `train_preset: faithful`) is kept, as text, in `Lesson.meta`.
+Any other front-matter key is kept, as text, in `Lesson.meta`; `train_*` keys (e.g. `train_preset: faithful`)
+must be training options with valid values (curriculum/training/options.py), else the lesson is broken.
 
 The files are the course: `load_all()` reads every `*.md` in `lessons_dir()`, and the home screen,
 the number keys, `--lesson` and the help are made from what it returns. Adding a lesson is adding a
@@ -21,6 +22,8 @@ import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from curriculum.training.options import FRONT_MATTER_PREFIX, front_matter_problem
 
 LESSONS_DIR = Path(__file__).parent / "lessons"  # the built-in course
 LESSONS_ENV = "BLITZ_TUI_LESSONS"
@@ -236,7 +239,11 @@ def _front_matter(lines: list[str], path: Path) -> tuple[dict, int]:
         key, sep, value = line.partition(":")
         if not sep:
             raise LessonError(path, index + 1, f"expected `key: value` in the front matter, got {line!r}")
-        meta[key.strip()] = value.strip().strip('"')
+        key, value = key.strip(), value.strip().strip('"')
+        problem = front_matter_problem(key, value) if key.startswith(FRONT_MATTER_PREFIX) else None
+        if problem:  # the training options table decides what `train_*` keys and values may be
+            raise LessonError(path, index + 1, problem)
+        meta[key] = value
     else:
         raise LessonError(path, 1, "the front matter is never closed with `---`")
     for key in ("id", "number", "title"):

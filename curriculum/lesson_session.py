@@ -221,8 +221,9 @@ class LessonSession:
 
     def training_defaults(self) -> dict | None:
         """The lesson's training settings (front matter `train_*` keys), or None when it has none."""
-        settings = {key[len("train_"):]: value for key, value in self.lesson.meta.items() if key.startswith("train_")}
-        return settings or None
+        from curriculum.training.options import lesson_recipe
+
+        return lesson_recipe(self.lesson.meta) or None
 
 
 def _name_error(result: Any) -> bool:

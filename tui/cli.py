@@ -12,9 +12,10 @@ import importlib
 import os
 import sys
 
-from curriculum.cli_args import OneLineParser, at_least, memory_mb, seconds
+from curriculum.cli_args import OneLineParser, memory_mb, seconds
 from curriculum.lesson import lesson_numbers
 from curriculum.kernel.backends import CHOICES as ISOLATION_CHOICES
+from curriculum.training.options import add_app_flags
 
 # name -> module that defines it; order is the order `--help` lists them in.
 SUBCOMMANDS = {
@@ -38,9 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     numbers = lesson_numbers()  # the lesson files are the list ($BLITZ_TUI_LESSONS moves them)
     app.add_argument("--lesson", type=int, choices=numbers, metavar="N",
                      help=f"open lesson N ({', '.join(map(str, numbers))}) at start")
-    app.add_argument("--data", metavar="SRC", help="training screen default data source: cifar10, synthetic or a folder")
-    app.add_argument("--epochs", type=at_least(1), metavar="N", help="training screen default epochs")
-    app.add_argument("--device", metavar="D", help="training screen default device: auto, cpu, cuda or cuda:N")
+    add_app_flags(app)  # --data, --epochs, --device: from the training options table
     app.add_argument("--isolation", choices=ISOLATION_CHOICES, help="kernel sandbox level (default: strongest available)")
     app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
     app.add_argument("--memory-mb", type=memory_mb, metavar="MB", help="memory cap per kernel")

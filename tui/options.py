@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 
+from curriculum.training.options import FORM_OPTIONS
+
 
 # Flags of `blitz-tui` and of `blitz-tui train` that the training screen's form understands.
-TRAINING_KEYS = ("data", "preset", "model", "epochs", "batch_size", "lr", "momentum", "device", "nproc")
+TRAINING_KEYS = tuple(option.name for option in FORM_OPTIONS)
 
 
 @dataclass

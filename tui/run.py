@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
 from tui import images
+from curriculum.training.data_source import DATA_ENV, resolve
 from tui.options import AppOptions
 
 # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app the way Ctrl-C's SIGINT does: edits saved first.
@@ -22,8 +24,15 @@ class _Ended(KeyboardInterrupt):
         self.signum = signum
 
 
+def kernel_environment(options: AppOptions) -> dict[str, str]:
+    """What lesson kernels learn from the command line: the app's --data, which lesson_data_root() follows."""
+    data = options.training.get("data")
+    return {DATA_ENV: resolve(data).text} if data else {}
+
+
 def run_app(args: argparse.Namespace) -> int:
     options = AppOptions.from_args(args)
+    os.environ.update(kernel_environment(options))  # lesson kernels start from this process
     # The terminal probe for pictures overlaps the Textual import; both must finish before `run`.
     probe = images.prepare()
     from curriculum.progress import ProgressInUse, ProgressStore

@@ -9,21 +9,23 @@ from textual.app import App
 SCREEN_NAME = "training"
 
 
-def open_training(app: App, defaults: dict | None = None) -> None:
-    """Show the one training screen; lesson settings apply when it is first made, CLI flags win."""
+def open_training(app: App, recipe: dict | None = None) -> None:
+    """Show the one training screen. With a lesson's `recipe` (`T`), its form gets exactly that recipe
+    (the app's flags, e.g. --data, fill only what the recipe leaves open) and the run starts."""
+    settings = {**app.options.training, **(recipe or {})}
     if app.is_screen_installed(SCREEN_NAME):
-        if defaults:
-            app.notify("The training screen is already open; it keeps its settings.")
-        app.show_screen(app.get_screen(SCREEN_NAME))
+        screen = app.get_screen(SCREEN_NAME)
+        app.show_screen(screen)
+        if recipe is not None:
+            screen.train_recipe(settings)
         return
     try:
         from tui.training import TrainingScreen
     except ImportError as error:
         app.notify(f"The training screen is not available in this build ({error}).", title="Training", severity="warning")
         return
-    settings = {**(defaults or {}), **app.options.training}
     attach = Path(app.options.attach_run) if app.options.attach_run else None
-    screen = TrainingScreen(defaults=settings or None, detached=True, attach=attach)
+    screen = TrainingScreen(defaults=settings or None, start=recipe is not None, detached=True, attach=attach)
     app.install_screen(screen, SCREEN_NAME)
     app.show_screen(screen)
 

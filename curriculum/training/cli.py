@@ -11,24 +11,8 @@ import argparse
 import signal
 import sys
 
-from curriculum.cli_args import OneLineParser, at_least, number, positive_number, seed
-from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
-
-PRESET_NAMES = tuple(PRESETS)
-MODEL_NAMES = tuple(MODEL_WIDTHS)
-
-
-def _momentum(text: str) -> float:
-    value = number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1 (got {text})")
-    return value
-
-
-def _device(text: str) -> str:
-    if text in ("auto", "cpu", "cuda") or (text.startswith("cuda:") and text[5:].isdigit()):
-        return text
-    raise argparse.ArgumentTypeError(f"must be auto, cpu, cuda or cuda:N (got {text!r})")
+from curriculum.cli_args import OneLineParser, positive_number
+from curriculum.training.options import OPTIONS
 
 
 def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -38,17 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--resume", metavar="DIR", help="continue the run saved in DIR (an earlier --out)")
     parser.add_argument("--detach", action="store_true", help="train in the background in its own session "
                         "(it outlives this terminal); see `blitz-tui runs`")
-    parser.add_argument("--data", metavar="SRC", help="cifar10, synthetic[:N], or a folder/zip (CIFAR-10 or "
-                        "train/<class>/, test/<class>/); default: cifar10 if available, else synthetic")
-    parser.add_argument("--preset", choices=PRESET_NAMES, help="faithful (the tutorial's recipe, default) or fast")
-    parser.add_argument("--model", choices=MODEL_NAMES, help="blitz (the tutorial's network) or wide")
-    parser.add_argument("--epochs", type=at_least(1), metavar="N")
-    parser.add_argument("--batch-size", type=at_least(1), metavar="N")
-    parser.add_argument("--lr", type=positive_number, metavar="LR", help="learning rate, > 0")
-    parser.add_argument("--momentum", type=_momentum, metavar="M", help="SGD momentum in [0, 1)")
-    parser.add_argument("--optimizer", choices=("sgd", "adam"), help="sgd (faithful) or adam (fast)")
-    parser.add_argument("--device", type=_device, metavar="D", help="auto (default), cpu, cuda or cuda:N")
-    parser.add_argument("--seed", type=seed, metavar="N", help="seed for weights and batch order (default 0)")
+    for option in OPTIONS:
+        if option.name == "data":
+            # Resolved when the data loads (same resolver), so a bad source is also an `error` event with --json.
+            parser.add_argument(option.flag, metavar=option.metavar, help=option.help)
+        elif option.name != "nproc":  # with the other data-parallel flags (launch.add_arguments)
+            option.add_to(parser)
     parser.add_argument("--gpu-interval", type=positive_number, default=1.0, metavar="S", help=argparse.SUPPRESS)
     parser.add_argument("--no-telemetry", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-graph", action="store_true", help=argparse.SUPPRESS)
@@ -79,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     code = distributed_entry(args)  # --nproc/--nnodes: torchrun and its ranks; None: this process trains
     if code is not None:
         return code
-    from curriculum.training.events import Emitter, JsonLinesSink
+    from curriculum.training.events import Emitter, EndEvent, ErrorEvent, JsonLinesSink
 
     if args.json:
         sink = JsonLinesSink(sys.stdout)
@@ -111,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
         status = trainer.run()
         return 130 if status == "stopped" else 0
     except KeyboardInterrupt:
-        emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,
-                     images_per_s=0.0, world_size=1, ranks=[])
+        emitter.emit(EndEvent.stopped_early())
         return 130
     except BrokenPipeError:  # the reader went away (`train --headless | head -1`): tui/cli.py ends quietly
         raise
@@ -120,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         from curriculum.training.session import failure
 
         message, status = failure(error)
-        emitter.emit("error", message=message)
+        emitter.emit(ErrorEvent(message=message))
         print(f"blitz-tui train: error: {message}", file=sys.stderr)
         return status
     finally:

@@ -1,8 +1,6 @@
 """Training data: where it comes from and decoding it once (lesson 4's folder: `lesson_data`).
 
-Sources (`--data`): `cifar10` (downloaded into the cache), a folder (a torchvision CIFAR-10 root or
-an ImageFolder tree train/<class>/, test/<class>/; a .zip of one works too), `synthetic` or
-`synthetic:N` (generated, N training images). Every source is decoded once into uint8 tensors and
+Sources (`--data`) are named as `data_source.resolve` says. Every source is decoded once into uint8 tensors and
 cached under `cache_dir()/datasets`, keyed by source, so the next start skips the decoding.
 """
 
@@ -20,12 +18,11 @@ import torch
 
 from curriculum.atomic import write_atomic
 from curriculum.paths import cache_dir
-from curriculum.training import sources
+from curriculum.training import data_source, sources
 from curriculum.training.decode import decode_images
 from curriculum.training.sources import DataError
-from curriculum.training.synthetic import CIFAR10_CLASSES, DEFAULT_TRAIN, make_synthetic
+from curriculum.training.synthetic import CIFAR10_CLASSES, make_synthetic
 
-MAX_SYNTHETIC = 200_000  # four times CIFAR-10's training set, about 600 MB of images; more is a typo
 
 __all__ = ["DataError", "Dataset", "load_dataset"]
 
@@ -56,24 +53,27 @@ class Dataset:
 
 
 def load_dataset(source: str | None = None, *, show_progress: bool = True) -> Dataset:
-    """The dataset `source` names (see the module docstring); None picks cifar10, else synthetic."""
-    if source in (None, "", "auto"):
+    """The dataset `source` names (the rules: `data_source.resolve`)."""
+    try:
+        chosen = data_source.resolve(source)
+    except data_source.DataSourceError as error:
+        raise DataError(str(error)) from None
+    if chosen.kind == "auto":
         if _cifar10_batches() is None and not _cache_file("cifar10").is_file():
             try:
                 return _cifar10(show_progress)
             except DataError as error:
-                data = _synthetic(DEFAULT_TRAIN)
-                data.notice = f"CIFAR-10 is not available ({error}); training on the SYNTHETIC set instead"
+                data = _synthetic(data_source.DEFAULT_SYNTHETIC)
+                data.notice = f"CIFAR-10 is not available ({error}). {data_source.SYNTHETIC_WARNING}"
                 return data
         return _cifar10(show_progress)
-    if source == "cifar10":
+    if chosen.kind == "cifar10":
         return _cifar10(show_progress)
-    if source == "synthetic" or source.startswith("synthetic:"):
-        count = source.partition(":")[2]
-        if count and (not count.isdigit() or not 10 <= int(count) <= MAX_SYNTHETIC):
-            raise DataError(f"synthetic:N needs a whole number N from 10 to {MAX_SYNTHETIC:,} (got {count!r})")
-        return _synthetic(int(count) if count else DEFAULT_TRAIN)
-    return _folder(Path(source).expanduser())
+    if chosen.kind == "synthetic":
+        data = _synthetic(chosen.count)
+        data.notice = data_source.SYNTHETIC_WARNING
+        return data
+    return _folder(chosen.path)
 
 
 def _cache_file(key: str) -> Path:
@@ -97,7 +97,10 @@ def _cached(key: str, fingerprint: str, build) -> dict:
 
     buffer = io.BytesIO()
     torch.save(fresh, buffer)
-    write_atomic(path, buffer.getvalue())
+    try:
+        write_atomic(path, buffer.getvalue())
+    except OSError:
+        pass  # a read-only cache (a lesson kernel's sandbox) only means decoding again next time
     return fresh
 
 
@@ -165,14 +168,14 @@ def _folder(path: Path) -> Dataset:
     return _from_saved("folder", root.name, saved)
 
 
-def _extracted(archive: Path) -> Path:
-    """A zip of an image folder, unpacked once into the cache.
+def _extracted(archive: Path, into: Path | None = None) -> Path:
+    """A zip of an image folder, unpacked once into `into` (default: the cache's `extracted/`).
 
     Several processes may unpack the same zip at once (`verify`'s parallel walks, two kernels), so
     each unpacks into its own temporary folder beside the target and renames it into place; the
     first rename wins and the others use the winner's folder."""
     stat = archive.stat()
-    target = cache_dir() / "extracted" / f"{archive.stem}-{stat.st_size}-{stat.st_mtime_ns}"
+    target = (into or cache_dir() / "extracted") / f"{archive.stem}-{stat.st_size}-{stat.st_mtime_ns}"
     if (target / ".complete").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

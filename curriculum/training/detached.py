@@ -30,6 +30,7 @@ from curriculum.paths import runs_dir
 from curriculum.training.client import runs
 from curriculum.training.client.run_state import TrainingRun
 from curriculum.training.client.runs import EVENTS_FILE, RunSummary
+from curriculum.training.events import ProgressEvent, TrainingEvent, parse_event
 
 STATE_FILE = "state.json"
 STDERR_FILE = "stderr.log"
@@ -211,12 +212,9 @@ def latest_epoch(folder: Path) -> float | None:
     except OSError:
         return None
     for line in reversed(lines):
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(event, dict) and event.get("type") == "progress" and event.get("epoch") is not None:
-            return float(event["epoch"])
+        event = parse_event(line)  # the first line may be cut by the seek: parse_event skips it
+        if isinstance(event, ProgressEvent):
+            return event.epoch
     return None
 
 
@@ -285,7 +283,7 @@ class EventFollower:
         self.path = folder / EVENTS_FILE
         self.offset = 0
 
-    def read_new(self) -> list[dict[str, Any]]:
+    def read_new(self) -> list[TrainingEvent]:
         try:
             with open(self.path, "rb") as handle:
                 handle.seek(self.offset)
@@ -294,12 +292,5 @@ class EventFollower:
             return []
         end = chunk.rfind(b"\n") + 1  # a line still being written waits for its newline
         self.offset += end
-        events = []
-        for line in chunk[:end].splitlines():
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by a kill, or a stray print
-            if isinstance(event, dict) and "type" in event:
-                events.append(event)
-        return events
+        # None for a line cut short by a kill, or a stray print.
+        return [event for event in map(parse_event, chunk[:end].splitlines()) if event is not None]

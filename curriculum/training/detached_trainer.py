@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
+from curriculum.terminal_text import visible_text
 from curriculum.training.detached import (EventFollower, signal_group, write_state, launch, read_state,
                                           stderr_tail, stop, trainer_alive)
 
@@ -61,12 +62,12 @@ class DetachedTrainer:
                 for event in follower.read_new():
                     if self._closed.is_set():
                         return  # the screen moved on to another run: nothing more for it from this one
-                    self._on_event(event)
+                    self._on_event(event.shown_as_text(visible_text))  # its texts are shown: text only
                 state = read_state(self.folder) or {}
                 gone = (self._popen.poll() is not None) if self._popen is not None else not trainer_alive(state)
                 if gone:
                     for event in follower.read_new():  # what it wrote just before it went
-                        self._on_event(event)
+                        self._on_event(event.shown_as_text(visible_text))
                     self.returncode = self._popen.returncode if self._popen is not None else -1
                     self._on_exit(self.returncode, stderr_tail(self.folder))
                     return

@@ -27,7 +27,7 @@ from typing import NoReturn
 import torch
 import torch.distributed as dist
 
-from curriculum.training.events import Emitter, JsonLinesSink
+from curriculum.training.events import Emitter, EndEvent, ErrorEvent, JsonLinesSink, StartEvent, TrainingEvent
 from curriculum.training.presets import ConfigError
 from curriculum.training.rank_report import RankReporter
 from curriculum.training.steps import EagerStep
@@ -161,16 +161,16 @@ class DistributedTrainer(Trainer):
         """From the signal handler: shared with the other ranks at the next sync, so all stop together."""
         self.stop_wanted = True
 
-    def _emit_now(self, type_: str, **fields) -> None:
-        super().emit(type_, **fields)
+    def _emit_now(self, event: TrainingEvent) -> None:
+        super().emit(event)
 
-    def emit(self, type_: str, **fields) -> None:
-        if type_ == "start":
-            fields["distributed"] = {"backend": dist.get_backend(), "nnodes": self.info.nnodes,
-                                     "nproc_per_node": self.info.local_world_size, "cuda_graph": False}
-        elif type_ == "end":
-            fields = self.reporter.final(fields)  # a collective: every rank reaches its end together
-        super().emit(type_, **fields)
+    def emit(self, event: TrainingEvent) -> None:
+        if isinstance(event, StartEvent):
+            event.distributed = {"backend": dist.get_backend(), "nnodes": self.info.nnodes,
+                                 "nproc_per_node": self.info.local_world_size, "cuda_graph": False}
+        elif isinstance(event, EndEvent):
+            event = self.reporter.final(event)  # a collective: every rank reaches its end together
+        super().emit(event)
 
 
 def _leader_emitter(info: RankInfo) -> Emitter:
@@ -223,12 +223,11 @@ def _run_rank(args: argparse.Namespace) -> int:
         finished = True
         return 130 if status == "stopped" else 0
     except KeyboardInterrupt:
-        emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,
-                     images_per_s=0.0, world_size=info.world_size, ranks=[])
+        emitter.emit(EndEvent.stopped_early(world_size=info.world_size))
         return 130
     except Exception as error:
         message, status = failure(error)
-        emitter.emit("error", message=message)
+        emitter.emit(ErrorEvent(message=message))
         print(f"blitz-tui train: error: rank {info.rank}: {message}", file=sys.stderr, flush=True)
         return status
     finally:

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from curriculum.cli_args import at_least, seconds
+from curriculum.training.options import BY_NAME
 
 DEFAULT_RDZV_TIMEOUT_S = 60.0
 DEFAULT_COLLECTIVE_TIMEOUT_S = 60.0
@@ -41,9 +42,8 @@ def _endpoint(text: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("data parallelism (see docs/data-parallelism.md)")
-    group.add_argument("--nproc", type=at_least(1), metavar="N",
-                       help="train with DistributedDataParallel in N processes on this machine, under torchrun "
-                            "(one per GPU; gloo on the CPU)")
+    BY_NAME["nproc"].add_to(group, help="train with DistributedDataParallel in N processes on this machine, "
+                                        "under torchrun (one per GPU; gloo on the CPU)")
     group.add_argument("--nnodes", type=at_least(1), default=1, metavar="M", help="machines in the run (default 1)")
     group.add_argument("--node-rank", type=at_least(0), default=0, metavar="R",
                        help="this machine's number, 0..M-1; machine 0 hosts the rendezvous")

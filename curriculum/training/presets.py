@@ -17,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from curriculum.training.recipes import MODEL_WIDTHS, PRESETS
+from curriculum.training.options import BY_NAME, OptionError
+from curriculum.training.recipes import PRESETS
 
 
 class ConfigError(ValueError):
@@ -47,7 +48,6 @@ class TrainConfig:
 
 
 OVERRIDABLE = ("model", "epochs", "batch_size", "lr", "momentum", "optimizer", "device", "seed", "data")
-OPTIMIZERS = ("sgd", "adam")
 
 
 def make_config(preset: str = "faithful", **overrides) -> TrainConfig:
@@ -65,20 +65,9 @@ def make_config(preset: str = "faithful", **overrides) -> TrainConfig:
 
 
 def validate(config: TrainConfig) -> None:
-    if config.model not in MODEL_WIDTHS:
-        raise ConfigError(f"unknown model {config.model!r}; choose one of: {', '.join(MODEL_WIDTHS)}")
-    if not config.epochs or config.epochs < 1:
-        raise ConfigError(f"--epochs must be at least 1, got {config.epochs}")
-    if not config.batch_size or config.batch_size < 1:
-        raise ConfigError(f"--batch-size must be at least 1, got {config.batch_size}")
-    if not config.lr > 0:
-        raise ConfigError(f"--lr must be greater than 0, got {config.lr}")
-    if not 0 <= config.momentum < 1:
-        raise ConfigError(f"--momentum must be in [0, 1), got {config.momentum}")
-    if config.optimizer not in OPTIMIZERS:
-        raise ConfigError(f"unknown optimizer {config.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}")
-    device = config.device
-    if device not in ("auto", "cpu", "cuda") and not (
-        device.startswith("cuda:") and device[5:].isdigit()
-    ):
-        raise ConfigError(f"--device must be auto, cpu, cuda or cuda:N, got {device!r}")
+    """The options table's rules; a resumed checkpoint's config is checked the same way."""
+    for name in ("model", "epochs", "batch_size", "lr", "momentum", "optimizer", "device", "seed"):
+        try:
+            BY_NAME[name].parse(str(getattr(config, name)))
+        except OptionError as error:
+            raise ConfigError(str(error)) from None

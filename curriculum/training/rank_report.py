@@ -8,6 +8,7 @@ gather fills the `end` event's `ranks` and `images_per_s` (the sum over ranks).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import socket
@@ -17,6 +18,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
+from curriculum.training.events import EndEvent, GpuEvent
 from curriculum.training.telemetry import NvmlUnavailable, _load_nvml, _visible_handles, sample
 
 GIB = 1024**3
@@ -36,7 +38,7 @@ class RankReporter:
         self.host = socket.gethostname()
         self.trainer = None
         self.gpu = None  # (nvml, [(index, handle)]) for this rank's own GPU
-        self.gpu_problem = "no GPU: the ranks train on the CPU"
+        self.gpu_problem = "the ranks train on the CPU"
         self.steps = self.first_step = self.images = 0
         self.window_started = time.monotonic()
 
@@ -98,19 +100,16 @@ class RankReporter:
         if not self.info.leader:
             return
         gpus = [r["gpu"] for r in everyone if r["gpu"] is not None]
-        fields = {"available": bool(gpus), "gpus": gpus, "ranks": [r["row"] for r in everyone]}
-        if not gpus:
-            fields["reason"] = everyone[0]["problem"]
-        self.emit("gpu", **fields)
+        self.emit(GpuEvent(available=bool(gpus), gpus=gpus, ranks=[r["row"] for r in everyone],
+                           reason="" if gpus else everyone[0]["problem"]))
 
-    def final(self, fields: dict) -> dict:
-        """The `end` event's fields with every rank's numbers; a collective, like `report`."""
+    def final(self, end: EndEvent) -> EndEvent:
+        """The `end` event with every rank's numbers; a collective, like `report`."""
         everyone = self._gather(final=True)
         rows = [r["row"] for r in everyone]
-        fields = dict(fields, world_size=self.info.world_size, ranks=rows,
-                      images_per_s=round(sum(r["images_per_s"] for r in rows), 1),
-                      replicas_in_sync=len({r["hash"] for r in everyone}) == 1)
-        return fields
+        return dataclasses.replace(end, world_size=self.info.world_size, ranks=rows,
+                                   images_per_s=round(sum(r["images_per_s"] for r in rows), 1),
+                                   replicas_in_sync=len({r["hash"] for r in everyone}) == 1)
 
     def write_debug_hash(self) -> None:
         folder = os.environ.get(DEBUG_HASH_DIR)

@@ -9,34 +9,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from curriculum.training.data_source import CIFAR_BATCHES, cifar_batches_dir, image_folder_root  # noqa: F401
 from curriculum.training.safe_pickle import load_arrays
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".ppm", ".tif", ".tiff"}
-CIFAR_BATCHES = "cifar-10-batches-py"
 
 
 class DataError(Exception):
     """Data that cannot be used; the message is one line saying what and where."""
-
-
-def cifar_batches_dir(folder: Path) -> Path | None:
-    """The `cifar-10-batches-py` folder in or at `folder`, when it has the train and test batches."""
-    for candidate in (folder, folder / CIFAR_BATCHES):
-        if (candidate / "data_batch_1").is_file() and (candidate / "test_batch").is_file():
-            return candidate
-    return None
-
-
-def image_folder_root(folder: Path) -> Path | None:
-    """`folder` (or its only subfolder, as a zip extracts) when it holds train/<class>/ and test/<class>/."""
-    candidates = [folder]
-    subfolders = [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
-    if len(subfolders) == 1:
-        candidates.append(subfolders[0])
-    for candidate in candidates:
-        if (candidate / "train").is_dir() and (candidate / "test").is_dir():
-            return candidate
-    return None
 
 
 def read_cifar_batches(folder: Path):

@@ -10,6 +10,8 @@ import os
 import threading
 from typing import Callable
 
+from curriculum.training.events import GpuEvent
+
 
 class NvmlUnavailable(Exception):
     """Why no GPU can be read; the message is one line."""
@@ -84,9 +86,9 @@ def sample(nvml, handles) -> list[dict]:
 
 
 class GpuMonitor:
-    """Calls `emit("gpu", ...)` every `interval` seconds until stopped; once, saying why, without NVML."""
+    """Calls `emit(GpuEvent(...))` every `interval` seconds until stopped; once, saying why, without NVML."""
 
-    def __init__(self, emit: Callable[..., object], interval: float = 1.0, nvml=None):
+    def __init__(self, emit: Callable[[GpuEvent], object], interval: float = 1.0, nvml=None):
         self.emit, self.interval, self._nvml = emit, interval, nvml
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -96,7 +98,7 @@ class GpuMonitor:
             nvml = _load_nvml(self._nvml)
             handles = _visible_handles(nvml)
         except NvmlUnavailable as error:
-            self.emit("gpu", available=False, reason=str(error), gpus=[])
+            self.emit(GpuEvent(available=False, reason=str(error)))
             return self
         self._thread = threading.Thread(target=self._run, args=(nvml, handles), name="gpu-monitor", daemon=True)
         self._thread.start()
@@ -104,7 +106,7 @@ class GpuMonitor:
 
     def _run(self, nvml, handles) -> None:
         while True:
-            self.emit("gpu", available=True, gpus=sample(nvml, handles))
+            self.emit(GpuEvent(available=True, gpus=sample(nvml, handles)))
             if self._stop.wait(self.interval):
                 break
         try:

@@ -9,7 +9,6 @@ process outlives the run. torchrun's own log goes to a file; the learner sees on
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import signal
@@ -20,7 +19,9 @@ import time
 from collections import deque
 from pathlib import Path
 
-from curriculum.training.events import Emitter, JsonLinesSink
+from curriculum.safe_files import open_fresh
+from curriculum.training.events import (Emitter, EndEvent, ErrorEvent, JsonLinesSink, StartEvent, TrainingEvent,
+                                        parse_event)
 from curriculum.training.torchrun_failures import explain
 
 SHUTDOWN_TIMEOUT_S = 30  # after a stop, torchrun waits this long for the ranks before SIGKILL
@@ -35,17 +36,17 @@ def _sink(args: argparse.Namespace):
 
     console = ConsoleSink(sys.stdout)
 
-    def show(event: dict) -> None:
+    def show(event: TrainingEvent) -> None:
         """The trainer's console, plus what the ranks did."""
-        if event["type"] == "end":
-            for rank in event.get("ranks") or []:
+        if isinstance(event, EndEvent):
+            for rank in event.ranks:
                 where = f" on {rank['host']}" if rank.get("host") else ""
                 console._print(f"rank {rank['rank']}{where} ({rank.get('device', '?')}): {rank.get('steps', 0)} steps, "
                                f"{rank.get('images_per_s', 0):,.0f} images/s")
         console(event)
-        if event["type"] == "start" and event.get("distributed"):
-            d = event["distributed"]
-            console._print(f"DistributedDataParallel: {event['world_size']} ranks ({d['nproc_per_node']} per machine "
+        if isinstance(event, StartEvent) and event.distributed:
+            d = event.distributed
+            console._print(f"DistributedDataParallel: {event.world_size} ranks ({d['nproc_per_node']} per machine "
                            f"× {d['nnodes']}), {d['backend']}; CUDA graphs off under DDP")
 
     return show
@@ -54,7 +55,7 @@ def _sink(args: argparse.Namespace):
 def fail(args: argparse.Namespace, message: str, code: int, emitter: Emitter | None = None) -> int:
     """One line on stderr, and an `error` event with --json."""
     if args.json:
-        (emitter or Emitter([_sink(args)])).emit("error", message=message)
+        (emitter or Emitter([_sink(args)])).emit(ErrorEvent(message=message))
     print(f"blitz-tui train: error: {message}", file=sys.stderr, flush=True)
     return code
 
@@ -86,7 +87,7 @@ class TorchrunJob:
         self.emitter = Emitter([self.sink])
         self.process: subprocess.Popen | None = None
         self.stop_sent = False
-        self.end: dict | None = None
+        self.end: EndEvent | None = None
         self.rank0_error: str | None = None
         self.worker_errors: dict[int, str] = {}
         self.stderr_tail: deque[str] = deque(maxlen=400)
@@ -119,7 +120,12 @@ class TorchrunJob:
                 signal.signal(signum, handler)
 
     def _run(self) -> int:
-        self.log.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            self._log_file = open_fresh(self.log)  # kernels can write the cache: never follow a planted link
+        except OSError as error:
+            return fail(self.args, f"cannot write torchrun's log {self.log}: {error.strerror or error}", 1,
+                        self.emitter)
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -138,24 +144,20 @@ class TorchrunJob:
         text = line.strip()
         if not text:
             return
-        try:
-            event = json.loads(text)
-        except json.JSONDecodeError:
+        event = parse_event(text)
+        if event is None:
             self.stderr_tail.append(text)  # a stray print from a rank
             return
-        if not isinstance(event, dict) or "type" not in event:
+        self.emitter.started = time.monotonic() - event.t  # the launcher's own events continue rank 0's clock
+        if isinstance(event, ErrorEvent):
+            self.rank0_error = event.message  # held back: the launcher reports one line
             return
-        if isinstance(event.get("t"), (int, float)):  # the launcher's own events continue rank 0's clock
-            self.emitter.started = time.monotonic() - event["t"]
-        if event["type"] == "error":
-            self.rank0_error = str(event.get("message", ""))  # held back: the launcher reports one line
-            return
-        if event["type"] == "end":
+        if isinstance(event, EndEvent):
             self.end = event
         self.sink(event)
 
     def _read_stderr(self) -> None:
-        with open(self.log, "w", encoding="utf-8") as log:
+        with self._log_file as log:
             log.write("$ " + " ".join(self.command) + "\n")
             for line in self.process.stderr:
                 log.write(line)
@@ -168,11 +170,10 @@ class TorchrunJob:
 
     def _outcome(self, returncode: int) -> int:
         if returncode == 0:  # only machine 0 sees rank 0's `end`; the other machines just finish
-            return 130 if self.end is not None and self.end.get("status") == "stopped" else 0
+            return 130 if self.end is not None and self.end.status == "stopped" else 0
         if self.stop_sent:
             if self.end is None:
-                self.emitter.emit("end", status="stopped", test_acc=None, per_class=None, train_s=0.0, steps=0,
-                                  images_per_s=0.0, world_size=(self.args.nproc or 1) * self.args.nnodes, ranks=[])
+                self.emitter.emit(EndEvent.stopped_early(world_size=(self.args.nproc or 1) * self.args.nnodes))
             return 130
         if self.rank0_error is not None:
             self.worker_errors.setdefault(0, self.rank0_error)

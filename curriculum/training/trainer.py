@@ -16,7 +16,8 @@ from curriculum.training import checkpoint
 from curriculum.training.checkpoint import RunState
 from curriculum.training.data import Dataset
 from curriculum.training.evaluate import evaluate
-from curriculum.training.events import Emitter
+from curriculum.training.events import (CheckpointEvent, Emitter, EndEvent, EvalEvent, ProgressEvent, StartEvent,
+                                        TrainingEvent)
 from curriculum.training.models import build_model
 from curriculum.training.presets import ConfigError, TrainConfig
 from curriculum.training.schedule import lr_factor
@@ -97,15 +98,15 @@ class Trainer:
         """Safe from a signal handler: the loop stops after the current step."""
         self.stop_requested = True
 
-    def emit(self, type_: str, **fields) -> None:
+    def emit(self, event: TrainingEvent) -> None:
         if self.leader:
-            self.emitter.emit(type_, **fields)
+            self.emitter.emit(event)
 
     def start_event(self, notice: str = "", resumed_from: str | None = None) -> None:
-        self.emit("start", config=self.config.as_dict(), device=str(self.device), dataset=self.dataset.summary(),
-                  steps_per_epoch=self.steps_per_epoch, total_steps=self.steps_per_epoch * self.config.epochs,
-                  world_size=self.world_size, first_step=self.state.global_step, first_epoch=self.state.epoch,
-                  resumed_from=resumed_from, notice=notice)
+        self.emit(StartEvent(config=self.config.as_dict(), device=str(self.device), dataset=self.dataset.summary(),
+                             steps_per_epoch=self.steps_per_epoch, total_steps=self.steps_per_epoch * self.config.epochs,
+                             world_size=self.world_size, first_step=self.state.global_step,
+                             first_epoch=self.state.epoch, resumed_from=resumed_from, notice=notice))
 
     def run(self) -> str:
         """Train until the last epoch or a stop request; returns "finished" or "stopped"."""
@@ -171,9 +172,9 @@ class Trainer:
                     now = time.monotonic()
                 done = state.global_step + (k - state.step_in_epoch)
                 rate = window_images / max(now - window_started, 1e-9)
-                self.emit("progress", step=done, epoch=round(state.epoch + k / self.steps_per_epoch, 4),
-                          loss=loss, images_per_s=round(rate * self.world_size, 1),
-                          eta_s=round((total_steps - done) * batch / max(rate, 1e-9), 1))
+                self.emit(ProgressEvent(step=done, epoch=round(state.epoch + k / self.steps_per_epoch, 4),
+                                        loss=loss, images_per_s=round(rate * self.world_size, 1),
+                                        eta_s=round((total_steps - done) * batch / max(rate, 1e-9), 1)))
                 window_steps = window_images = 0
                 window_started, next_emit = now, now + interval
         if self.device.type == "cuda":
@@ -194,29 +195,29 @@ class Trainer:
             began = time.monotonic()
         state = self.state
         self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes, self.config.flip_tta)
-        self.emit("eval", epoch=round(state.epoch + k / self.steps_per_epoch, 4),
-                  step=state.global_step + k - state.step_in_epoch, train_s=round(state.train_s + trained_s, 3),
-                  **self.last_eval)
+        self.emit(EvalEvent(epoch=round(state.epoch + k / self.steps_per_epoch, 4),
+                            step=state.global_step + k - state.step_in_epoch,
+                            train_s=round(state.train_s + trained_s, 3), **self.last_eval))
         return time.monotonic() - began
 
     def _evaluate(self, emit: bool = True) -> None:
         self.last_eval = evaluate(self.model, self.test_x, self.test_y, self.dataset.classes, self.config.flip_tta)
         if emit:
-            self.emit("eval", epoch=self.state.epoch, step=self.state.global_step,
-                      train_s=round(self.state.train_s, 3), **self.last_eval)
+            self.emit(EvalEvent(epoch=self.state.epoch, step=self.state.global_step,
+                                train_s=round(self.state.train_s, 3), **self.last_eval))
 
     def _checkpoint(self, name: str) -> None:
         if self.out_dir is None or not self.leader:
             return
         path = checkpoint.save(self.out_dir, name, config=self.config.as_dict(), state=self.state,
                                model=self.model, optimizer_state=self.step.export_state(), classes=self.dataset.classes)
-        self.emit("checkpoint", epoch=self.state.epoch, step=self.state.global_step, path=str(path))
+        self.emit(CheckpointEvent(epoch=self.state.epoch, step=self.state.global_step, path=str(path)))
 
     def _end(self, status: str) -> None:
         state, result = self.state, self.last_eval or {}
         rate = state.images / state.train_s if state.train_s else 0.0
-        self.emit("end", status=status, test_acc=result.get("test_acc"), per_class=result.get("per_class"),
-                  train_s=round(state.train_s, 3), steps=state.global_step, images_per_s=round(rate * self.world_size, 1),
-                  world_size=self.world_size, ranks=[{"rank": self.rank, "images_per_s": round(rate, 1)}],
-                  epochs_done=state.epoch)
+        self.emit(EndEvent(status=status, test_acc=result.get("test_acc"), per_class=result.get("per_class"),
+                           train_s=round(state.train_s, 3), steps=state.global_step,
+                           images_per_s=round(rate * self.world_size, 1), world_size=self.world_size,
+                           ranks=[{"rank": self.rank, "images_per_s": round(rate, 1)}], epochs_done=state.epoch))
 

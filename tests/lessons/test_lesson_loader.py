@@ -112,3 +112,25 @@ def test_an_unreadable_file_is_a_broken_lesson_too(tmp_path):
     [broken] = load_all(tmp_path)
     assert isinstance(broken, BrokenLesson)
     assert broken.error.line == 1 and "cannot read" in broken.error.message
+
+
+@pytest.mark.parametrize(("entry", "says"), [
+    ("train_model: lenet", "train_model must be one of blitz, wide (got 'lenet')"),
+    ("train_speed: 3", "unknown training key `train_speed`"),
+    ("train_lr: -1", "train_lr must be greater than 0 (got -1)"),
+    ("train_device: tpu", "train_device must be auto, cpu, cuda or cuda:N (got 'tpu')"),
+])
+def test_a_bad_training_key_or_value_is_a_lesson_error_naming_file_and_line(tmp_path, entry, says):
+    lines = GOOD.splitlines()
+    lines.insert(6, entry)  # line 7 of the file, after train_preset
+    (tmp_path / "07-sample.md").write_text("\n".join(lines) + "\n")
+    [broken] = load_all(tmp_path)
+    assert isinstance(broken, BrokenLesson)
+    assert broken.error.path.name == "07-sample.md" and broken.error.line == 7
+    assert says in str(broken.error) and str(broken.error).startswith("07-sample.md, line 7:")
+
+
+def test_every_real_lessons_training_keys_are_valid():
+    from curriculum.lesson import LESSONS_DIR
+
+    assert not [lesson for lesson in load_all(LESSONS_DIR) if isinstance(lesson, BrokenLesson)]

@@ -115,3 +115,15 @@ def test_the_real_lesson_1_verifies(tmp_path):
     lines = done.stdout.splitlines()
     assert sum(line.startswith("ok    tensors/") for line in lines) == len(load_all()[0].exercises)
     assert lines[-1].startswith("4 of 4 exercises verified in 1 lessons")
+
+
+def test_verify_reports_bad_training_front_matter_with_file_and_line(tmp_path, capsys):
+    folder = write_lessons(tmp_path)
+    lesson = folder / "02-second.md"
+    lines = lesson.read_text().splitlines()
+    at = lines.index("---", 1)
+    lines.insert(at, "train_model: lenet")
+    lesson.write_text("\n".join(lines) + "\n")
+    assert main(["verify", "--lessons-dir", str(folder), "--timeout", "60", "2"]) == 1
+    out = capsys.readouterr().out
+    assert f"02-second.md, line {at + 1}: train_model must be one of blitz, wide (got 'lenet')" in out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -100,14 +99,18 @@ def test_a_recycled_pid_is_not_the_trainer(run_folder):
 
 
 def test_the_follower_reads_only_what_was_appended(tmp_path):
+    from curriculum.training.events import EvalEvent, ProgressEvent, StartEvent
+
     events = tmp_path / "events.jsonl"
-    events.write_text(json.dumps({"type": "start", "t": 0}) + "\n" + '{"type": "progress", "t": 1, "st')
+    progress = ProgressEvent(t=1.0, step=3).to_json()
+    events.write_text(StartEvent(t=0.0).to_json() + "\n" + progress[:20])
     follower = detached.EventFollower(tmp_path)
-    assert [e["type"] for e in follower.read_new()] == ["start"]  # the half-written line waits
+    assert [e.TYPE for e in follower.read_new()] == ["start"]  # the half-written line waits
     offset = follower.offset
     with open(events, "a") as handle:
-        handle.write('ep": 3}\n' + json.dumps({"type": "eval", "t": 2}) + "\n")
-    assert [e["type"] for e in follower.read_new()] == ["progress", "eval"]
+        handle.write(progress[20:] + "\n" + EvalEvent(t=2.0).to_json() + "\n")
+    read = follower.read_new()
+    assert [e.TYPE for e in read] == ["progress", "eval"] and read[0].step == 3
     assert follower.offset > offset and follower.read_new() == []
 
 
@@ -115,12 +118,12 @@ def test_a_resumed_run_is_one_timeline():
     """Two trainer processes in one events file: the second part's clock continues the first's, and its end,
     not the first part's, says how the run stands."""
     from curriculum.training.client.run_state import TrainingRun
+    from curriculum.training.events import EndEvent, ProgressEvent, StartEvent
 
     run = TrainingRun()
-    first = [{"type": "start", "t": 0.0}, {"type": "progress", "t": 10.0, "step": 100, "epoch": 0.5, "loss": 2.0},
-             {"type": "end", "t": 12.0, "status": "stopped", "test_acc": 0.3, "train_s": 12.0}]
-    second = [{"type": "start", "t": 0.0, "resumed_from": "/runs/x"},
-              {"type": "progress", "t": 3.0, "step": 160, "epoch": 0.8, "loss": 1.5}]
+    first = [StartEvent(t=0.0), ProgressEvent(t=10.0, step=100, epoch=0.5, loss=2.0),
+             EndEvent(t=12.0, status="stopped", test_acc=0.3, train_s=12.0)]
+    second = [StartEvent(t=0.0, resumed_from="/runs/x"), ProgressEvent(t=3.0, step=160, epoch=0.8, loss=1.5)]
     for event in first + second:
         run.apply(event)
     assert run.status == "running" and run.final is None

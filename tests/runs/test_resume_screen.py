@@ -111,3 +111,22 @@ async def test_w_switches_between_live_runs(private_home):
         for trainer in trainers:
             trainer.kill()
             trainer.wait()
+
+
+async def test_a_lessons_recipe_does_not_replace_a_live_run_the_screen_found(private_home):
+    """`T` makes the screen with `start=True`; when it finds a detached run still going it watches that one
+    and says so, instead of starting a second trainer over it."""
+    folder = runs_dir() / "20260101-160000-faithful-synthetic"
+    trainer = detached.launch(hanging_trainer(), folder)
+    try:
+        wait_until(lambda: detached.latest_epoch(folder) is not None)
+        screen = TrainingScreen({"preset": "faithful"}, start=True, detached=True)
+        async with Host(screen).run_test(size=(120, 40)) as pilot:
+            await settle(pilot, lambda: screen.session.folder == folder and screen.run.status == "running")
+            await pilot.pause(0.3)
+            assert screen.session.folder == folder
+            assert [f.name for f in detached.run_folders()] == [folder.name]  # no second run was made
+            assert detached.trainer_alive(detached.read_state(folder))
+    finally:
+        trainer.kill()
+        trainer.wait()

@@ -11,10 +11,11 @@ CPU_RUN = TESTS / "tui_training" / "fixtures" / "cpu_synthetic.jsonl"
 
 # Says what it is doing on stderr, writes a start and a progress event, then sleeps until killed.
 HANGS_AFTER_START = """
-import json, sys, time
+import sys, time
+from curriculum.training.events import ProgressEvent, StartEvent
 print("loading the data set", file=sys.stderr, flush=True)
-print(json.dumps({"type": "start", "t": 0.0, "config": {"data": "synthetic"}, "dataset": {"kind": "synthetic"}}), flush=True)
-print(json.dumps({"type": "progress", "t": 0.5, "step": 10, "epoch": 0.4, "loss": 2.1, "images_per_s": 50}), flush=True)
+print(StartEvent(t=0.0, config={"data": "synthetic"}, dataset={"kind": "synthetic"}).to_json(), flush=True)
+print(ProgressEvent(t=0.5, step=10, epoch=0.4, loss=2.1, images_per_s=50).to_json(), flush=True)
 print("epoch 1 under way", file=sys.stderr, flush=True)
 time.sleep(600)
 """

@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--preset", "slowest"], "invalid choice"),
-    (["--model", "resnet"], "invalid choice"),
-    (["--lr", "0"], "greater than 0"),
-    (["--lr", "-0.1"], "greater than 0"),
-    (["--batch-size", "0"], "at least 1"),
-    (["--epochs", "two"], "whole number"),
+    (["--preset", "slowest"], "--preset must be one of faithful, fast (got 'slowest')"),
+    (["--model", "resnet"], "--model must be one of blitz, wide (got 'resnet')"),
+    (["--lr", "0"], "--lr must be greater than 0 (got 0)"),
+    (["--lr", "-0.1"], "--lr must be greater than 0 (got -0.1)"),
+    (["--batch-size", "0"], "--batch-size must be at least 1 (got 0)"),
+    (["--epochs", "two"], "--epochs expects a whole number"),
     (["--device", "gpu"], "cuda:N"),
-    (["--momentum", "1.5"], "below 1"),
+    (["--momentum", "1.5"], "--momentum must be at least 0 and below 1 (got 1.5)"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, says, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -41,7 +41,7 @@ def _bad_data_cases(tmp: Path) -> list[tuple[list[str], str]]:
     (corrupt / "train" / "cat" / "0.png").write_bytes(b"garbage")
     (tmp / "empty").mkdir()
     return [
-        (["--data", str(tmp / "missing")], "no such folder"),
+        (["--data", str(tmp / "missing")], "no such file or folder"),
         (["--data", str(tmp / "empty")], "neither a CIFAR-10 folder"),
         (["--data", str(corrupt)], "cannot read image"),
         (["--data", "synthetic:100", "--batch-size", "101"], "larger than the training set"),
@@ -62,7 +62,7 @@ def test_bad_data_in_a_real_process_has_no_traceback(tmp_path):
     run = subprocess.run([sys.executable, "-m", "curriculum.training", "--headless", "--data", str(tmp_path / "x")],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
-    assert "Traceback" not in run.stderr and run.stderr.strip().count("\n") == 0 and "no such folder" in run.stderr
+    assert "Traceback" not in run.stderr and run.stderr.strip().count("\n") == 0 and "no such file or folder" in run.stderr
 
 
 def test_sigint_writes_a_checkpoint_and_exits_130(tmp_path):

@@ -58,7 +58,7 @@ def test_a_zip_of_an_image_folder_works(tmp_path):
 
 
 @pytest.mark.parametrize("make, expected", [
-    (lambda tmp: tmp / "nowhere", "no such folder"),
+    (lambda tmp: tmp / "nowhere", "no such file or folder"),
     (lambda tmp: tmp, "neither a CIFAR-10 folder"),
 ])
 def test_unusable_folders_are_one_clear_line(tmp_path, make, expected):
@@ -130,3 +130,41 @@ def test_lesson_root_from_real_cifar10_is_a_balanced_subset(monkeypatch):
     assert len(train_counts) == 10 and set(train_counts.values()) == {3}
     assert all(len(list(d.glob("*.png"))) == 2 for d in (root / "test").iterdir())
     assert not (root / "SYNTHETIC.txt").exists()
+
+
+def test_the_lesson_follows_the_apps_data_choice(tmp_path, monkeypatch):
+    # `blitz-tui --data x.zip` reaches lesson kernels as $BLITZ_TUI_DATA; lesson 4 reads that very zip.
+    root = write_image_folder(tmp_path / "mine", per_class=2)
+    archive = tmp_path / "mine.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in root.rglob("*.png"):
+            out.write(path, path.relative_to(tmp_path))
+    monkeypatch.setenv("BLITZ_TUI_DATA", str(archive))
+    found = lesson_data.lesson_data_root()
+    assert sorted(p.name for p in (found / "train").iterdir()) == sorted(CLASSES)
+    assert not (found / "SYNTHETIC.txt").exists()
+
+
+def test_a_synthetic_lesson_folder_says_so_and_how_to_get_real_images(monkeypatch):
+    monkeypatch.setenv("BLITZ_TUI_DATA", "synthetic:20")
+    root = lesson_data.lesson_data_root()
+    note = (root / "SYNTHETIC.txt").read_text()
+    assert "SYNTHETIC" in note and "--data cifar10" in note
+    assert len(list((root / "train").rglob("*.png"))) == 20
+
+
+def test_asking_the_lesson_for_cifar10_that_is_not_downloaded_says_how(monkeypatch):
+    monkeypatch.setenv("BLITZ_TUI_DATA", "cifar10")
+    with pytest.raises(DataError, match="not downloaded yet.*--data cifar10"):
+        lesson_data.lesson_data_root()
+
+
+def test_a_synthetic_run_says_SYNTHETIC_in_its_header(capsys):
+    from curriculum.training.cli import main
+
+    assert main(["--headless", "--no-telemetry", "--data", "synthetic:40", "--epochs", "1", "--batch-size", "20",
+                 "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    header = out.split("training blitz")[0]
+    assert "SYNTHETIC data" in header and "--data cifar10" in header
+    assert "1 epoch)" in out and "1 epochs" not in out

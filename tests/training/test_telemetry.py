@@ -13,8 +13,8 @@ class Collector:
         self.events = []
         self.got_two = threading.Event()
 
-    def __call__(self, type_, **fields):
-        self.events.append({"type": type_, **fields})
+    def __call__(self, event):
+        self.events.append(event.to_dict())  # the wire form the screen and the console read
         if len(self.events) >= 2:
             self.got_two.set()
 

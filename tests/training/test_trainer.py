@@ -16,7 +16,7 @@ from curriculum.training.trainer import Trainer
 
 def _train(config, dataset, out_dir=None, resume=None):
     events = []
-    trainer = Trainer(config, dataset, Emitter([events.append]), out_dir=out_dir, resume=resume)
+    trainer = Trainer(config, dataset, Emitter([lambda event: events.append(event.to_dict())]), out_dir=out_dir, resume=resume)
     trainer.start_event()
     status = trainer.run()
     return status, events
@@ -78,7 +78,7 @@ def test_stop_mid_epoch_then_resume_replays_the_same_batches(tmp_path):
     _, whole = _train(config, dataset)
 
     events = []
-    trainer = Trainer(config, dataset, Emitter([events.append]), out_dir=tmp_path)
+    trainer = Trainer(config, dataset, Emitter([lambda event: events.append(event.to_dict())]), out_dir=tmp_path)
     real_step = trainer.step
 
     def counting(indices, calls=[0]):

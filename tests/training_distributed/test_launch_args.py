@@ -18,7 +18,7 @@ def parse(*argv: str) -> argparse.Namespace:
 
 
 @pytest.mark.parametrize("argv, says", [
-    (["--nproc", "0"], "at least 1"),
+    (["--nproc", "0"], "--nproc must be from 1 to 64 (got 0)"),
     (["--nnodes", "two"], "whole number"),
     (["--rdzv-endpoint", "localhost"], "HOST:PORT"),
     (["--rdzv-endpoint", "host:99999"], "HOST:PORT"),
@@ -152,8 +152,18 @@ def test_rendezvous_failures_say_what_to_do():
 
 def test_the_training_form_offers_processes_and_turns_them_into_nproc():
     assert validate("nproc", "2") is None and validate("nproc", "") is None
-    assert "whole number" in validate("nproc", "two") and "1 or more" in validate("nproc", "0")
-    assert "at most" in validate("nproc", "1000")
+    assert "whole number" in validate("nproc", "two") and "from 1 to 64 (got 0)" in validate("nproc", "0")
+    assert "from 1 to 64 (got 1000)" in validate("nproc", "1000")
     assert "nproc" in validate_all({"nproc": "2", "device": "cuda:1"})
     assert trainer_flags({"nproc": "2", "device": "cpu"}) == ["--device", "cpu", "--nproc", "2"]
     assert trainer_flags({"nproc": "1"}) == []  # one process: the plain trainer, no torchrun
+
+
+def test_a_ddp_run_on_the_cpu_says_why_there_is_no_gpu_once():
+    from curriculum.training import rank_report
+
+    class Info:
+        rank, world_size, nnodes, leader = 0, 1, 1, True
+
+    reporter = rank_report.RankReporter(Info(), None, lambda event: None)
+    assert not reporter.gpu_problem.lower().startswith("no gpu")

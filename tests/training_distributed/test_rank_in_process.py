@@ -22,7 +22,7 @@ def process_group(tmp_path):
 
 def _events():
     events: list[dict] = []
-    return events, Emitter([events.append])
+    return events, Emitter([lambda event: events.append(event.to_dict())])
 
 
 def test_a_ddp_rank_of_world_size_1_trains_exactly_like_the_plain_trainer(process_group):

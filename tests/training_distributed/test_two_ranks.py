@@ -45,11 +45,12 @@ def test_two_ranks_both_step_stay_identical_and_rank_0_reports_for_both(tmp_path
 
 def _the_training_screen_shows_a_row_per_rank(events: list[dict]) -> None:
     from curriculum.training.client.run_state import TrainingRun
+    from curriculum.training.events import TrainingEvent
     from tui.training.widgets.gpu_panel import ranks_text
 
     run = TrainingRun()
     for event in events:
-        run.apply(event)
+        run.apply(TrainingEvent.from_dict(event))
     assert run.world_size == 2 and run.status == "finished"
     header, *rows = ranks_text(run.ranks).plain.splitlines()
     assert header.split() == ["rank", "images/s", "device", "steps"]

@@ -7,10 +7,15 @@ SIGINT: an `end` event with status "stopped", exit 130.
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
 import signal
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: find `curriculum`
+
+from curriculum.training.events import CheckpointEvent, EndEvent, ProgressEvent, StartEvent, parse_event  # noqa: E402
 
 
 def main() -> int:
@@ -27,30 +32,30 @@ def main() -> int:
     stopped = []
     signal.signal(signal.SIGINT, lambda *_: stopped.append(True))
     with open(args.replay, encoding="utf-8") as handle:
-        events = [json.loads(line) for line in handle if line.strip()]
+        events = [parse_event(line) for line in handle if line.strip()]
     started = time.monotonic()
     offset = 0.0
-    last = {}
+    last = None
     sent = 0
     step_offset = 0
     while True:
         for event in events:
             if stopped:
                 return _stop(last, started)
-            if args.loop and event["type"] in ("end", "checkpoint"):
+            if args.loop and isinstance(event, (EndEvent, CheckpointEvent)):
                 continue
             if args.speed:
-                due = started + (event["t"] + offset) / args.speed
+                due = started + (event.t + offset) / args.speed
                 while time.monotonic() < due and not stopped:
                     time.sleep(min(0.02, due - time.monotonic()))
             elif args.delay:
                 time.sleep(args.delay)
-            event = dict(event, t=event["t"] + offset)
-            if args.loop and event["type"] == "start" and offset:
+            event = dataclasses.replace(event, t=event.t + offset)
+            if args.loop and isinstance(event, StartEvent) and offset:
                 continue
-            if args.loop and event["type"] == "progress":
-                event["step"] += step_offset
-            print(json.dumps(event), flush=True)
+            if args.loop and isinstance(event, ProgressEvent):
+                event.step += step_offset
+            print(event.to_json(), flush=True)
             last = event
             sent += 1
             if args.stop_after is not None and sent >= args.stop_after:
@@ -58,20 +63,21 @@ def main() -> int:
                 return args.exit_code if args.exit_code is not None else 1
         if not args.loop:
             break
-        offset = last.get("t", 0.0)
-        step_offset = max((e["step"] for e in events if e["type"] == "progress"), default=0) + step_offset
+        offset = last.t if last is not None else 0.0
+        step_offset = max((e.step for e in events if isinstance(e, ProgressEvent)), default=0) + step_offset
     if args.stderr:
         print(args.stderr, file=sys.stderr, flush=True)
     if stopped:
         return _stop(last, started)
-    return args.exit_code if args.exit_code is not None else (1 if last.get("type") == "error" else 0)
+    return args.exit_code if args.exit_code is not None else (1 if last is not None and last.TYPE == "error" else 0)
 
 
-def _stop(last: dict, started: float) -> int:
-    end = {"type": "end", "t": last.get("t", 0.0) + 0.01, "status": "stopped", "test_acc": None,
-           "per_class": {}, "train_s": time.monotonic() - started, "steps": last.get("step", 0),
-           "images_per_s": last.get("images_per_s", 0.0), "world_size": 1, "ranks": []}
-    print(json.dumps(end), flush=True)
+def _stop(last, started: float) -> int:
+    progress = last if isinstance(last, ProgressEvent) else ProgressEvent()
+    end = EndEvent.stopped_early(steps=progress.step, train_s=time.monotonic() - started,
+                                 images_per_s=progress.images_per_s)
+    end.t = (last.t if last is not None else 0.0) + 0.01
+    print(end.to_json(), flush=True)
     return 130
 
 

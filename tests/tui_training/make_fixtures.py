@@ -1,15 +1,20 @@
 """Writes the recorded event streams the training-screen tests replay.
 
-The streams follow the event contract in docs/ARCHITECTURE.md ("Training"). Run it again
+The streams are built from the event records in curriculum/training/events.py. Run it again
 (`.venv/bin/python tests/tui_training/make_fixtures.py`) only when that contract changes.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: find `curriculum`
+
+from curriculum.training.events import (CheckpointEvent, EndEvent, ErrorEvent, EvalEvent, GpuEvent,  # noqa: E402
+                                        ProgressEvent, StartEvent, TrainingEvent)
 
 HERE = Path(__file__).resolve().parent / "fixtures"
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -52,7 +57,7 @@ def _gpu(t: float, step_load: float, count: int) -> list[dict]:
 
 
 def stream(*, epochs: int, steps_per_epoch: int, seconds_per_epoch: float, device: str, gpus: int,
-           world_size: int = 1, fail_at: float | None = None, seed: int = 0) -> list[dict]:
+           world_size: int = 1, fail_at: float | None = None, seed: int = 0) -> list[TrainingEvent]:
     rng = random.Random(seed)
     total = epochs * steps_per_epoch
     batch = 4 if steps_per_epoch > 1000 else 256
@@ -61,11 +66,11 @@ def stream(*, epochs: int, steps_per_epoch: int, seconds_per_epoch: float, devic
               "seed": 0, "data": "synthetic"}
     dataset = {"kind": "synthetic", "name": "synthetic CIFAR-10-like", "train": steps_per_epoch * batch,
                "test": 2000, "classes": CLASSES, "synthetic": True}
-    events: list[dict] = [{"type": "start", "t": 0.0, "config": config, "device": device, "dataset": dataset,
-                           "steps_per_epoch": steps_per_epoch, "total_steps": total, "world_size": world_size}]
+    events: list[TrainingEvent] = [StartEvent(t=0.0, config=config, device=device, dataset=dataset,
+                                              steps_per_epoch=steps_per_epoch, total_steps=total,
+                                              world_size=world_size)]
     if gpus == 0:
-        events.append({"type": "gpu", "t": 0.01, "available": False,
-                       "reason": "CPU run (--device cpu): no GPU telemetry", "gpus": []})
+        events.append(GpuEvent(t=0.01, available=False, reason="CPU run (--device cpu): no GPU telemetry"))
     t = 0.3  # start-up: data decode and model build
     step = 0
     loss = 2.31
@@ -78,43 +83,40 @@ def stream(*, epochs: int, steps_per_epoch: int, seconds_per_epoch: float, devic
             progress = step / total
             loss = max(0.6, 2.31 - 1.3 * (1 - math.exp(-3 * progress)) + rng.uniform(-0.12, 0.12))
             jitter = images_per_s * rng.uniform(0.95, 1.05)
-            events.append({"type": "progress", "t": round(t, 3), "step": step,
-                           "epoch": round(step / steps_per_epoch, 4), "loss": round(loss, 4),
-                           "images_per_s": round(jitter, 1), "eta_s": round((total - step) * batch / jitter, 2)})
+            events.append(ProgressEvent(t=round(t, 3), step=step, epoch=round(step / steps_per_epoch, 4),
+                                        loss=round(loss, 4), images_per_s=round(jitter, 1),
+                                        eta_s=round((total - step) * batch / jitter, 2)))
             if gpus and t >= next_gpu:
                 next_gpu = t + 0.5
-                sample = {"type": "gpu", "t": round(t + 0.02, 3), "available": True, "reason": "",
-                          "gpus": _gpu(t, 0.9, gpus)}
+                sample = GpuEvent(t=round(t + 0.02, 3), available=True, gpus=_gpu(t, 0.9, gpus))
                 if world_size > 1:
-                    sample["ranks"] = [{"rank": r, "images_per_s": round(jitter / world_size, 1),
+                    sample.ranks = [{"rank": r, "images_per_s": round(jitter / world_size, 1),
                                         "gpu": r, "step": step} for r in range(world_size)]
                 events.append(sample)
             if fail_at is not None and progress >= fail_at:
-                events.append({"type": "error", "t": round(t + 0.05, 3),
-                               "message": "CUDA out of memory: tried to allocate 2.00 GiB; lower --batch-size"})
+                events.append(ErrorEvent(t=round(t + 0.05, 3),
+                                         message="CUDA out of memory: tried to allocate 2.00 GiB; lower --batch-size"))
                 return events
         per_class = _class_accuracy(epoch / epochs, rng)
         t += 0.4
-        events.append({"type": "eval", "t": round(t, 3), "epoch": epoch, "step": step,
-                       "test_acc": round(sum(per_class) / 10, 4),
-                       "per_class": dict(zip(CLASSES, per_class)),
-                       "confusion": _confusion(per_class, 200, rng)})
-        events.append({"type": "checkpoint", "t": round(t + 0.05, 3), "epoch": epoch,
-                       "path": f"/runs/example/checkpoint-epoch{epoch}.pt"})
+        events.append(EvalEvent(t=round(t, 3), epoch=epoch, step=step, test_acc=round(sum(per_class) / 10, 4),
+                                per_class=dict(zip(CLASSES, per_class)), confusion=_confusion(per_class, 200, rng)))
+        events.append(CheckpointEvent(t=round(t + 0.05, 3), epoch=epoch,
+                                      path=f"/runs/example/checkpoint-epoch{epoch}.pt"))
     final = events[-2]
-    end = {"type": "end", "t": round(t + 0.1, 3), "status": "finished", "test_acc": final["test_acc"],
-           "per_class": final["per_class"], "train_s": round(t, 2), "steps": step,
-           "images_per_s": round(images_per_s, 1), "world_size": world_size,
-           "ranks": [{"rank": r, "images_per_s": round(images_per_s / world_size, 1)} for r in range(world_size)]}
-    events.append(end)
+    events.append(EndEvent(t=round(t + 0.1, 3), status="finished", test_acc=final.test_acc,
+                           per_class=final.per_class, train_s=round(t, 2), steps=step,
+                           images_per_s=round(images_per_s, 1), world_size=world_size,
+                           ranks=[{"rank": r, "images_per_s": round(images_per_s / world_size, 1)}
+                                  for r in range(world_size)]))
     return events
 
 
-def write(name: str, events: list[dict]) -> None:
+def write(name: str, events: list[TrainingEvent]) -> None:
     HERE.mkdir(exist_ok=True)
     with open(HERE / name, "w", encoding="utf-8") as handle:
         for event in events:
-            handle.write(json.dumps(event) + "\n")
+            handle.write(event.to_json() + "\n")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from curriculum.training.events import TrainingEvent
 from training_helpers import HostApp
 
 from tui.training.widgets.gpu_panel import short_name
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.skipif(not EVENTS, reason="no recorded stream: set BLIT
 
 
 async def test_recorded_gpu_events_fill_the_gpu_panel():
-    events = [json.loads(line) for line in Path(EVENTS).read_text().splitlines() if line.strip()]
+    events = [TrainingEvent.from_dict(json.loads(line)) for line in Path(EVENTS).read_text().splitlines() if line.strip()]
     readings = [e for e in events if e["type"] == "gpu" and e.get("available") and e.get("gpus")]
     if os.environ.get("BLITZ_GPU_REQUIRE") == "1":
         assert readings, "the recorded stream has no NVML readings"

@@ -6,17 +6,18 @@ import sys
 import threading
 
 from curriculum.training.client.run_process import TrainerProcess
+from curriculum.training.events import EndEvent, StartEvent, TrainingEvent
 
 from training_helpers import fake_trainer
 
 
 class Collector:
     def __init__(self) -> None:
-        self.events: list[dict] = []
+        self.events: list[TrainingEvent] = []
         self.exit: tuple[int, str] | None = None
         self.done = threading.Event()
 
-    def on_event(self, event: dict) -> None:
+    def on_event(self, event: TrainingEvent) -> None:
         self.events.append(event)
 
     def on_exit(self, code: int, tail: str) -> None:
@@ -35,7 +36,7 @@ def test_events_stream_in_order_and_the_exit_is_reported():
     process, got = run(fake_trainer("two_gpus_ddp.jsonl")([]))
     assert got.done.wait(20)
     assert got.exit == (0, "")
-    assert got.events[0]["type"] == "start" and got.events[-1]["type"] == "end"
+    assert isinstance(got.events[0], StartEvent) and isinstance(got.events[-1], EndEvent)
     assert not process.running
 
 
@@ -45,7 +46,7 @@ def test_stop_sends_sigint_and_the_trainer_ends_stopped_with_130():
         got.done.wait(0.05)
     assert process.stop(grace_s=10) == 130
     assert got.done.wait(10)
-    assert got.events[-1] == {**got.events[-1], "type": "end", "status": "stopped"}
+    assert isinstance(got.events[-1], EndEvent) and got.events[-1].status == "stopped"
     assert process.stop_requested
 
 
@@ -75,6 +76,6 @@ def test_trainer_texts_reach_the_screen_without_escape_sequences():
             "sys.exit(1)")
     _, got = run([sys.executable, "-c", code])
     assert got.done.wait(20)
-    assert got.events[0]["message"] == "no data in /tmp/xy"
+    assert got.events[0].message == "no data in /tmp/xy"
     # stdout and stderr are read by two threads: either line may be the last one seen.
     assert got.exit in ((1, "Boom \x1b[31mred\x1b[0m"), (1, "stray print"))

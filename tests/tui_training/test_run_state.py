@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from curriculum.training.client.form import form_values, trainer_flags, validate, validate_all
+from curriculum.training.events import ProgressEvent
 from curriculum.training.client.run_state import EMA_BETA, TrainingRun, downsample
 from curriculum.training.client.runs import (RunRecorder, export_csv, list_runs, load_run, new_run_dir, write_summary)
 
@@ -31,8 +32,8 @@ def test_a_recorded_cpu_run_folds_into_curves_accuracies_and_a_reason_for_no_gpu
 
 def test_the_ema_is_bias_corrected_so_it_starts_at_the_first_loss():
     run = TrainingRun()
-    run.apply({"type": "progress", "t": 0.1, "step": 1, "epoch": 0.1, "loss": 2.0, "images_per_s": 1, "eta_s": 1})
-    run.apply({"type": "progress", "t": 0.2, "step": 2, "epoch": 0.2, "loss": 1.0, "images_per_s": 1, "eta_s": 1})
+    run.apply(ProgressEvent(t=0.1, step=1, epoch=0.1, loss=2.0, images_per_s=1, eta_s=1))
+    run.apply(ProgressEvent(t=0.2, step=2, epoch=0.2, loss=1.0, images_per_s=1, eta_s=1))
     assert run.losses[0].ema == pytest.approx(2.0)
     raw = EMA_BETA * (1 - EMA_BETA) * 2.0 + (1 - EMA_BETA) * 1.0
     assert run.losses[1].ema == pytest.approx(raw / (1 - EMA_BETA**2))
@@ -114,7 +115,7 @@ def test_recorded_runs_are_listed_newest_first_and_replay(tmp_path):
     assert [r.path for r in runs] == [second, first]
     assert runs[0].test_acc == pytest.approx(0.5204) and runs[0].status == "finished" and runs[0].synthetic
     replayed = load_run(first)
-    assert replayed is not None and len(replayed.losses) == len([e for e in events if e["type"] == "progress"])
+    assert replayed is not None and len(replayed.losses) == len([e for e in events if isinstance(e, ProgressEvent)])
 
 
 def test_a_run_left_running_by_a_killed_app_reads_interrupted(tmp_path):
@@ -133,3 +134,12 @@ def test_csv_export_has_progress_and_eval_rows_with_per_class_columns(tmp_path):
     evals = [r for r in rows if r["kind"] == "eval"]
     assert len(evals) == 3 and float(evals[-1]["test_acc"]) == pytest.approx(0.5204)
     assert sum(r["kind"] == "progress" for r in rows) == len(run.losses)
+
+
+def test_the_reason_for_no_gpu_never_repeats_no_gpu():
+    from curriculum.training.events import GpuEvent
+
+    run = TrainingRun()
+    run.apply(GpuEvent(available=False))
+    assert run.gpu_reason == "no telemetry from the trainer"
+

@@ -81,7 +81,7 @@ async def test_defaults_fill_the_form_and_bad_values_are_flagged_inline():
         lr = screen.query_one("#field-lr", Input)
         lr.focus()
         await pilot.press("0")
-        assert "must be greater than 0" in str(screen.query_one("#error-lr").render())
+        assert "--lr must be greater than 0 (got 0)" in str(screen.query_one("#error-lr").render())
         assert lr.has_class("-invalid")
         await pilot.press("escape", "s")  # leave the field, try to start
         assert screen.run.status == "ready"
@@ -117,6 +117,7 @@ async def test_s_again_stops_the_run_cleanly():
         await wait_for(pilot, lambda: len(screen.run.losses) >= 3)
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.run.status == "stopped")
+        await wait_for(pilot, lambda: screen.session.returncode is not None)  # the end event can beat the exit
         assert screen.session.returncode == 130
         assert "stopped" in text_of(screen, "#status-line")
         assert list_runs()[0].status == "stopped"
@@ -147,3 +148,42 @@ async def test_past_runs_overlay_on_the_loss_plot_with_a_table():
         await pilot.press("p")
         await pilot.press("space", "enter")
         assert screen.overlay_on and len(screen._overlays) == 1
+
+
+async def test_the_form_takes_a_zip_of_an_image_folder_and_names_what_a_bad_one_lacks(tmp_path):
+    """`train --data x.zip` worked while the form said "not a folder": both use one resolver now."""
+    import zipfile
+
+    good, junk = tmp_path / "sample.zip", tmp_path / "junk.zip"
+    with zipfile.ZipFile(good, "w") as out:
+        out.writestr("sample/train/cat/0.png", b"")
+        out.writestr("sample/test/cat/0.png", b"")
+    with zipfile.ZipFile(junk, "w") as out:
+        out.writestr("notes.txt", b"")
+    app = HostApp(defaults={"data": str(good)})
+    async with app.run_test(size=(120, 40)) as pilot:
+        field = app.screen.query_one("#field-data", Input)
+        assert not field.has_class("-invalid")
+        field.value = str(junk)
+        await pilot.pause()
+        assert field.has_class("-invalid")
+        assert "holds neither a CIFAR-10 folder" in str(app.screen.query_one("#error-data").render())
+
+
+async def test_letters_typed_in_the_form_are_text_and_act_only_after_escape():
+    """The first Tab used to land on the form's invisible container, where `s` started a run and `e` exported."""
+    app = HostApp(defaults={"data": "synthetic"}, trainer=fake_trainer("cpu_synthetic.jsonl"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.press("tab")
+        data = screen.query_one("#field-data", Input)
+        assert app.focused is data  # the first Tab reaches the first field
+        data.value = ""
+        await pilot.press(*"/tmp/see1q/pesxmoc")
+        assert data.value == "/tmp/see1q/pesxmoc"
+        assert screen.run.status == "ready" and screen.session.folder is None  # `s` started nothing
+        assert screen.query_one(ContentSwitcher).current == "setup" and app.screen is screen
+        await pilot.press("escape")
+        assert app.focused is None
+        await pilot.press("c")  # out of the field, letters are keys again
+        assert screen.query_one(ContentSwitcher).current == "live"

@@ -3,12 +3,12 @@ command and a tiny host app."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from textual.app import App
 
+from curriculum.training.events import TrainingEvent, parse_event
 from tui.training import TrainingScreen
 from tui.training.widgets.prebuilt_plot import PlotBuilder
 
@@ -16,9 +16,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FAKE_TRAINER = Path(__file__).resolve().parent / "fake_trainer.py"
 
 
-def load_events(name: str) -> list[dict]:
+def load_events(name: str) -> list[TrainingEvent]:
     with open(FIXTURES / name, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        events = [parse_event(line) for line in handle if line.strip()]
+    assert None not in events, f"{name} holds a line that is not a training event"
+    return events
 
 
 def fake_trainer(fixture: str, *, delay: float = 0.0, exit_code: int | None = None, stderr: str = "",

@@ -18,13 +18,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input
 
-from curriculum.training import detached as detached_runs
+from curriculum.training.client.form import form_values
 from curriculum.training.client.run_process import TrainerProcess
 from curriculum.training.client.run_session import CommandBuilder, RunSession
-from curriculum.training.detached import list_runs
-from curriculum.training.detached_trainer import DetachedTrainer
 from curriculum.training.client.run_state import TrainingRun
 from curriculum.training.client.runs import CSV_FILE, export_csv, load_run
+from curriculum.training.detached import list_runs
+from curriculum.training.detached_trainer import DetachedTrainer
+from curriculum.training.events import TrainingEvent
+from tui.training.detached_keys import DetachedRunKeys
 from tui.training.messages import MetricsTick, TrainerExited
 from tui.training.widgets.accuracy import AccuracyPanel
 from tui.training.widgets.class_panel import ClassPanel
@@ -40,7 +42,11 @@ STATUS_STYLES = {"running": "bold cyan", "starting": "cyan", "stopping": "yellow
                  "stopped": "bold yellow", "failed": "bold red", "ready": "dim"}
 
 
-class TrainingScreen(Screen):
+LETTER_ACTIONS = ("toggle_run", "toggle_view", "toggle_x", "toggle_matrix", "toggle_overlay", "past_runs", "export",
+                  "resume", "watch_next")
+
+
+class TrainingScreen(DetachedRunKeys, Screen):
     CSS_PATH = "training.tcss"
     AUTO_FOCUS = ""  # keys like `s` act at once; Tab enters the form
     REDRAW_HZ = 5
@@ -57,11 +63,12 @@ class TrainingScreen(Screen):
         Binding("w", "watch_next", "Next live run", show=False),  # offered when several runs are live
     ]
 
-    def __init__(self, defaults: dict | None = None, *, trainer: CommandBuilder | None = None,
+    def __init__(self, defaults: dict | None = None, *, start: bool = False, trainer: CommandBuilder | None = None,
                  detached: bool = False, attach: Path | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.defaults = dict(defaults or {})
+        self._start_on_mount = start  # a lesson's `T`: its recipe runs at once
         # The app's runs are detached (they outlive it); a screen made without `detached` pipes its trainer.
         self.detached = detached
         self._attach_to = attach
@@ -108,38 +115,14 @@ class TrainingScreen(Screen):
             self._reattach()
             self._count_live()
             self.set_interval(2.0, self._count_live)
+        if self._start_on_mount:  # after `_reattach`: a live run found there is not replaced
+            self.call_after_refresh(self.train_recipe)
 
-    def _count_live(self) -> None:
-        self._live = detached_runs.live_folders()
-
-    def action_watch_next(self) -> None:
-        """Watch the next live run (detached runs outlive the app, so several may be going)."""
-        if self.detached:
-            self._count_live()
-        current, live = self.session.folder, self._live
-        following = live[(live.index(current) + 1) % len(live)] if current in live else (live or [None])[0]
-        if following is None or following == current:
-            self.notify("w switches between live runs; no other run is live.")
-            return
-        self.session.abandon()  # stop following this one; it keeps training
-        self._attach_to = following
-        self._reattach()
-
-    def _reattach(self) -> None:
-        """Watch the run asked for, or else the newest live one: its history first, then as it goes."""
-        folder = self._attach_to
-        if folder is None:
-            live = detached_runs.live_folders()
-            folder = live[0] if live else None
-        if folder is None or detached_runs.read_state(folder) is None:
-            if self._attach_to is not None:
-                self.notify(f"{self._attach_to} is not a detached run", severity="error")
-            return
-        state = detached_runs.read_state(folder) or {}
-        self.session.attach(folder, started_at=str(state.get("started") or ""))
-        self.query_one(ConfigForm).set_locked(True)
-        self._show_live()
-        self.notify(f"Watching run {folder.name}", timeout=5)
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # While a field has focus, letters are text: only Escape (leave the field) acts on the screen.
+        if isinstance(self.focused, Input) and action in LETTER_ACTIONS:
+            return False
+        return True
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -186,6 +169,16 @@ class TrainingScreen(Screen):
         self.query_one(ContentSwitcher).current = "live"
         self._redraw()
 
+    def train_recipe(self, settings: dict | None = None) -> None:
+        """A lesson's `T`: exactly its recipe in the form (nothing typed earlier stays; None: the form
+        already holds it), then the run starts, unless one is going (a detached run may be)."""
+        if self.session.running:
+            self.notify("A run is going: s stops it; then T starts the lesson's recipe.", severity="warning")
+            return
+        if settings is not None:
+            self.query_one(ConfigForm).set_values(form_values(settings))
+        self.start_run()
+
     def stop_run(self) -> None:
         if self.session.stop():
             self._stop_in_thread()
@@ -217,7 +210,7 @@ class TrainingScreen(Screen):
         if self.run.status == "failed":
             self.notify(f"Training failed: {self.run.reason}", severity="error", timeout=10)
 
-    def replay(self, events: list[dict[str, Any]]) -> None:
+    def replay(self, events: list[TrainingEvent]) -> None:
         """Show a recorded event stream (a past run) as if it had just streamed in."""
         self._replayed = TrainingRun()
         for event in events:
@@ -265,7 +258,10 @@ class TrainingScreen(Screen):
         if run.status in ("finished", "stopped") and run.test_acc() is not None:
             line.append(f"  test accuracy {percent(run.test_acc())}", style="bold")
         if run.synthetic:
-            line.append("  synthetic data", style="yellow")
+            line.append("  SYNTHETIC data", style="bold yellow")
+            how = " (real images: blitz-tui train --headless --data cifar10)"
+            if line.cell_len + len(how) <= self.size.width:  # the toast at the start says it in full
+                line.append(how, style="yellow")
         if run.status == "ready":
             line.append("  s: start   Tab: edit the configuration", style="dim")
         if self._resumable():
@@ -273,23 +269,6 @@ class TrainingScreen(Screen):
         if len(self._live) > 1:
             line.append(f"  {len(self._live)} runs live · w: watch the next", style="bold")
         self.query_one("#status-line", QuietStatic).show(line)
-
-    def _resumable(self) -> bool:
-        folder = self.session.folder
-        return (self.detached and self._replayed is None and folder is not None and not self.session.running
-                and self.session.run.status in ("stopped", "failed") and detached_runs.has_checkpoint(folder))
-
-    def action_resume(self) -> None:
-        """Continue the stopped or failed run from its last checkpoint, in its own folder: still one run."""
-        if not self._resumable():
-            self.notify("r resumes a stopped or failed run that saved a checkpoint; this one cannot be.")
-            return
-        self.session.resume(self.session.folder)
-        if self.session.run.is_over:
-            self._settle()
-            return
-        self.query_one(ConfigForm).set_locked(True)
-        self._show_live()
 
     # --- keys ---------------------------------------------------------------------------
 

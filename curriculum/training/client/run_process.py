@@ -6,7 +6,6 @@ group, and a Ctrl-C in the learner's terminal never reaches it by accident.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,11 +13,12 @@ import sys
 import threading
 from collections import deque
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from curriculum.terminal_text import visible_text
+from curriculum.training.events import TrainingEvent, parse_event
 
-EventCallback = Callable[[dict[str, Any]], None]
+EventCallback = Callable[[TrainingEvent], None]
 ExitCallback = Callable[[int, str], None]
 LineCallback = Callable[[str], None]
 
@@ -90,14 +90,11 @@ class TrainerProcess:
             line = line.strip()
             if not line:
                 continue
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
+            event = parse_event(line)
+            if event is None:
                 self._stderr_tail.append(visible_text(line))  # a stray print: kept as a possible failure reason
                 continue
-            if isinstance(event, dict) and "type" in event:  # its texts (paths, errors) are shown: text only
-                self._on_event({key: visible_text(value) if isinstance(value, str) else value
-                                for key, value in event.items()})
+            self._on_event(event.shown_as_text(visible_text))  # its texts (paths, errors) are shown: text only
         returncode = self._process.wait()
         self._stderr_done.wait(timeout=5)
         self.returncode = returncode

@@ -11,12 +11,13 @@ import threading
 from collections import deque
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from curriculum.training.client.form import trainer_flags, validate_all
 from curriculum.training.client.run_process import TrainerProcess, trainer_command
 from curriculum.training.client.run_state import TrainingRun
 from curriculum.training.client.runs import RunRecorder, new_run_dir, write_summary
+from curriculum.training.events import EndEvent, ErrorEvent, TrainingEvent
 
 CommandBuilder = Callable[[Sequence[str]], list[str]]
 ACTIVE = ("starting", "running", "stopping")
@@ -39,7 +40,7 @@ class RunSession:
         self.started_at = ""
         self._process: TrainerProcess | None = None
         self._recorder: RunRecorder | None = None
-        self._inbox: deque[dict[str, Any]] = deque()
+        self._inbox: deque[TrainingEvent] = deque()
 
     @property
     def running(self) -> bool:
@@ -92,7 +93,7 @@ class RunSession:
         if process is not None:
             process.stop()
 
-    def _event_from_thread(self, event: dict[str, Any]) -> None:
+    def _event_from_thread(self, event: TrainingEvent) -> None:
         if self._recorder is not None:
             self._recorder.record(event)
         self._inbox.append(event)
@@ -103,7 +104,7 @@ class RunSession:
         status = self.run.status
         while self._inbox:
             event = self._inbox.popleft()
-            if self.run.status == "stopping" and event.get("type") not in ("end", "error"):
+            if self.run.status == "stopping" and not isinstance(event, (EndEvent, ErrorEvent)):
                 self.run.apply(event)
                 self.run.status = "stopping"  # a late `start` must not hide that we asked it to stop
             else:

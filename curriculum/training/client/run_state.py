@@ -1,4 +1,4 @@
-"""What the screen knows about one training run, folded from the trainer's JSON events.
+"""What a front end knows about one training run, folded from the trainer's typed events.
 
 Plain data, no Textual: the screen, the past-runs store and the CSV export all read it.
 """
@@ -8,6 +8,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
+
+from curriculum.training.events import (CheckpointEvent, EndEvent, ErrorEvent, EvalEvent, GpuEvent, ProgressEvent,
+                                        StartEvent, TrainingEvent)
 
 # Smoothing of the loss curve; the bias correction keeps the first points from starting at zero.
 EMA_BETA = 0.9
@@ -60,7 +63,7 @@ class TrainingRun:
     gpu_samples: list[GpuSample] = field(default_factory=list)
     ranks: list[dict[str, Any]] = field(default_factory=list)
     checkpoints: list[str] = field(default_factory=list)
-    final: dict[str, Any] | None = None
+    final: EndEvent | None = None
     error: str = ""
     notice: str = ""  # what the trainer chose for us, e.g. synthetic data because CIFAR-10 is absent
     last_t: float = 0.0
@@ -84,75 +87,67 @@ class TrainingRun:
     def is_over(self) -> bool:
         return self.status in FINAL_STATUSES
 
-    def apply(self, event: dict[str, Any]) -> None:
-        """Fold one trainer event into the run; unknown types are ignored so newer trainers still work."""
-        kind = event.get("type")
-        if kind == "start" and event.get("resumed_from") and self.version:
+    def apply(self, event: TrainingEvent) -> None:
+        """Fold one trainer event into the run (events.py has already made its fields the right types)."""
+        if isinstance(event, StartEvent) and event.resumed_from and self.version:
             self._t_offset = self.last_t
             self.final = None  # the earlier part's end no longer says how the run stands
-        t = _number(event.get("t"), self.last_t - self._t_offset) + self._t_offset
+        t = event.t + self._t_offset
         self.last_t = max(self.last_t, t)
         self.version += 1
-        handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) else None
+        handler = getattr(self, f"_on_{event.TYPE}", None)
         if handler is not None:
             handler(event, t)
 
-    def _on_start(self, event: dict[str, Any], t: float) -> None:
+    def _on_start(self, event: StartEvent, t: float) -> None:
         self.status = "running"
         self.reason = ""
-        self.config = dict(event.get("config") or {})
-        self.device = str(event.get("device") or self.config.get("device") or "")
-        self.dataset = dict(event.get("dataset") or {})
-        self.steps_per_epoch = int(_number(event.get("steps_per_epoch"), 0))
-        self.total_steps = int(_number(event.get("total_steps"), 0))
-        self.world_size = int(_number(event.get("world_size"), 1))
-        self.notice = str(event.get("notice") or "")
+        self.config = dict(event.config)
+        self.device = event.device or str(self.config.get("device") or "")
+        self.dataset = dict(event.dataset)
+        self.steps_per_epoch = event.steps_per_epoch
+        self.total_steps = event.total_steps
+        self.world_size = event.world_size
+        self.notice = event.notice
 
-    def _on_progress(self, event: dict[str, Any], t: float) -> None:
-        loss = _number(event.get("loss"), float("nan"))
-        if loss != loss:  # a NaN loss is still shown in the status, but not plotted
+    def _on_progress(self, event: ProgressEvent, t: float) -> None:
+        loss = event.loss
+        if loss is None or loss != loss:  # a diverged loss is still shown in the status, but not plotted
             self.reason = "the loss became NaN"
             return
         self._ema_raw = EMA_BETA * self._ema_raw + (1 - EMA_BETA) * loss
         corrected = self._ema_raw / (1 - EMA_BETA ** (len(self.losses) + 1))
-        eta = event.get("eta_s")
-        self.losses.append(LossPoint(
-            t=t, step=int(_number(event.get("step"), 0)), epoch=_number(event.get("epoch"), 0.0), loss=loss,
-            ema=corrected, images_per_s=_number(event.get("images_per_s"), 0.0),
-            eta_s=_number(eta, 0.0) if eta is not None else None,
-        ))
+        self.losses.append(LossPoint(t=t, step=event.step, epoch=event.epoch, loss=loss, ema=corrected,
+                                     images_per_s=event.images_per_s, eta_s=event.eta_s))
 
-    def _on_eval(self, event: dict[str, Any], t: float) -> None:
-        confusion = event.get("confusion")
+    def _on_eval(self, event: EvalEvent, t: float) -> None:
         self.evals.append(EvalPoint(
-            t=t, step=int(_number(event.get("step"), 0)), epoch=_number(event.get("epoch"), 0.0),
-            test_acc=_number(event.get("test_acc"), 0.0),
-            per_class={str(k): _number(v, 0.0) for k, v in (event.get("per_class") or {}).items()},
-            confusion=confusion if isinstance(confusion, list) else None,
+            t=t, step=event.step, epoch=event.epoch, test_acc=event.test_acc,
+            per_class={str(k): _number(v, 0.0) for k, v in event.per_class.items()}, confusion=event.confusion,
         ))
 
-    def _on_gpu(self, event: dict[str, Any], t: float) -> None:
-        self.gpu_available = bool(event.get("available"))
+    def _on_gpu(self, event: GpuEvent, t: float) -> None:
+        self.gpu_available = event.available
         if not self.gpu_available:
-            self.gpu_reason = str(event.get("reason") or "no GPU telemetry")
-        gpus = [g for g in event.get("gpus") or [] if isinstance(g, dict)]
+            self.gpu_reason = event.reason or "no telemetry from the trainer"
+        gpus = [g for g in event.gpus if isinstance(g, dict)]
         if gpus:
             self.gpu_samples.append(GpuSample(t=t, gpus=gpus))
-        if isinstance(event.get("ranks"), list):
-            self.ranks = [r for r in event["ranks"] if isinstance(r, dict)]
+        if event.ranks is not None:
+            self.ranks = [r for r in event.ranks if isinstance(r, dict)]
 
-    def _on_checkpoint(self, event: dict[str, Any], t: float) -> None:
-        if event.get("path"):
-            self.checkpoints.append(str(event["path"]))
+    def _on_checkpoint(self, event: CheckpointEvent, t: float) -> None:
+        if event.path:
+            self.checkpoints.append(event.path)
 
-    def _on_end(self, event: dict[str, Any], t: float) -> None:
-        self.final = dict(event)
-        self.status = "stopped" if event.get("status") == "stopped" else "finished"
-        if isinstance(event.get("ranks"), list) and (len(event["ranks"]) > 1 or self.ranks):
-            self.ranks = [r for r in event["ranks"] if isinstance(r, dict)]
+    def _on_end(self, event: EndEvent, t: float) -> None:
+        self.final = event
+        self.status = "stopped" if event.status == "stopped" else "finished"
+        if len(event.ranks) > 1 or self.ranks:
+            self.ranks = [r for r in event.ranks if isinstance(r, dict)]
 
-    def _on_error(self, event: dict[str, Any], t: float) -> None:
-        self.error = str(event.get("message") or "the trainer reported an error")
+    def _on_error(self, event: ErrorEvent, t: float) -> None:
+        self.error = event.message or "the trainer reported an error"
         self.status = "failed"
         self.reason = self.error
 
@@ -173,8 +168,8 @@ class TrainingRun:
     def latest_per_class(self) -> dict[str, float]:
         if self.evals:
             return self.evals[-1].per_class
-        if self.final and isinstance(self.final.get("per_class"), dict):
-            return {str(k): _number(v, 0.0) for k, v in self.final["per_class"].items()}
+        if self.final and self.final.per_class:
+            return {str(k): _number(v, 0.0) for k, v in self.final.per_class.items()}
         return {}
 
     def latest_confusion(self) -> list[list[int]] | None:
@@ -184,13 +179,13 @@ class TrainingRun:
         return None
 
     def test_acc(self) -> float | None:
-        if self.final and self.final.get("test_acc") is not None:
-            return _number(self.final["test_acc"], 0.0)
+        if self.final and self.final.test_acc is not None:
+            return self.final.test_acc
         return self.evals[-1].test_acc if self.evals else None
 
     def train_seconds(self) -> float:
-        if self.final and self.final.get("train_s") is not None:
-            return _number(self.final["train_s"], self.last_t)
+        if self.final:
+            return self.final.train_s
         return self.last_t
 
     def step_at(self, t: float) -> float:

@@ -19,6 +19,8 @@ from typing import Any, TextIO
 
 from curriculum.atomic import write_atomic
 from curriculum.paths import runs_dir
+from curriculum.safe_files import open_append, open_fresh
+from curriculum.training.events import GpuEvent, ProgressEvent, TrainingEvent, parse_event
 from curriculum.training.client.run_state import TrainingRun
 
 EVENTS_FILE = "events.jsonl"
@@ -73,13 +75,13 @@ class RunRecorder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._lock = threading.Lock()
-        self._handle: TextIO | None = open(folder / EVENTS_FILE, "a", encoding="utf-8")
+        self._handle: TextIO | None = open_append(folder / EVENTS_FILE)
 
-    def record(self, event: dict[str, Any]) -> None:
+    def record(self, event: TrainingEvent) -> None:
         with self._lock:
             if self._handle is not None:
-                self._handle.write(json.dumps(event) + "\n")
-                if event.get("type") in ("start", "eval", "end", "error", "checkpoint"):
+                self._handle.write(event.to_json() + "\n")
+                if not isinstance(event, (ProgressEvent, GpuEvent)):
                     self._handle.flush()
 
     def close(self) -> None:
@@ -151,11 +153,8 @@ def load_run(folder: Path) -> TrainingRun | None:
         run = TrainingRun()
         with open(path, encoding="utf-8", errors="replace") as handle:
             for line in handle:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue  # a line cut short by a crash
-                if isinstance(event, dict):
+                event = parse_event(line)
+                if event is not None:  # None: a line cut short by a crash
                     run.apply(event)
         if run.version:
             return run
@@ -177,7 +176,7 @@ def export_csv(run: TrainingRun, path: Path) -> Path:
     rows.sort(key=lambda row: row[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+    with open_fresh(tmp, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(row for _, row in rows)

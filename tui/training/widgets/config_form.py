@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from curriculum.training.client.form import FIELDS, KNOWN_DATA, form_values, model_names, preset_defaults, preset_names, validate
+from curriculum.training.client.form import FIELDS, form_values, preset_defaults, validate
 
 PLACEHOLDERS = {
     "data": "auto",
@@ -26,6 +26,10 @@ PLACEHOLDERS = {
 class ConfigForm(VerticalScroll):
     """Edits a run's configuration. Enter in any field asks the screen to start the run."""
 
+    # Not a focus stop itself: the first Tab lands in the first field, never on the invisible container,
+    # where the screen's one-letter keys would still act on what the learner types.
+    can_focus = False
+
     class Submitted(Message):
         """Enter was pressed in the form."""
 
@@ -36,44 +40,43 @@ class ConfigForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("Run configuration", classes="panel-title")
         for field in FIELDS:
-            suggestions = {"data": KNOWN_DATA, "preset": preset_names(), "model": model_names(),
-                           "device": ("auto", "cpu", "cuda", "cuda:0")}.get(field.key)
+            suggestions = field.choices() if field.choices else None
             with Horizontal(classes="form-row"):
                 yield Label(field.label, classes="form-label")
                 yield Input(
-                    self._initial[field.key],
-                    placeholder=PLACEHOLDERS.get(field.key, ""),
-                    id=f"field-{field.key}",
+                    self._initial[field.name],
+                    placeholder=PLACEHOLDERS.get(field.name, ""),
+                    id=f"field-{field.name}",
                     compact=True,
                     select_on_focus=False,
                     suggester=SuggestFromList(suggestions, case_sensitive=True) if suggestions else None,
                 )
-            yield Static("", id=f"error-{field.key}", classes="form-error")
+            yield Static("", id=f"error-{field.name}", classes="form-error")
         yield Static("", id="form-hint", classes="form-hint")
         yield Static("Tab moves between fields · Enter starts · Esc leaves the form", classes="form-keys")
 
     def on_mount(self) -> None:
         for field in FIELDS:
-            self._show_error(field.key, validate(field.key, self._initial[field.key]))
+            self._show_error(field.name, validate(field.name, self._initial[field.name]))
         self._show_preset_defaults(self._initial["preset"])
 
     def values(self) -> dict[str, str]:
-        return {field.key: self.query_one(f"#field-{field.key}", Input).value.strip() for field in FIELDS}
+        return {field.name: self.query_one(f"#field-{field.name}", Input).value.strip() for field in FIELDS}
 
     def set_values(self, values: dict[str, str]) -> None:
         for key, text in values.items():
-            if any(f.key == key for f in FIELDS):
+            if any(f.name == key for f in FIELDS):
                 self.query_one(f"#field-{key}", Input).value = str(text)
 
     def set_locked(self, locked: bool) -> None:
         """A running run's configuration cannot change under it."""
         for field in FIELDS:
-            self.query_one(f"#field-{field.key}", Input).disabled = locked
+            self.query_one(f"#field-{field.name}", Input).disabled = locked
 
     def first_invalid(self) -> Input | None:
         for field in FIELDS:
-            widget = self.query_one(f"#field-{field.key}", Input)
-            if validate(field.key, widget.value):
+            widget = self.query_one(f"#field-{field.name}", Input)
+            if validate(field.name, widget.value):
                 return widget
         return None
 
@@ -94,10 +97,10 @@ class ConfigForm(VerticalScroll):
         """Blank fields show what the chosen preset will use, e.g. `4 (fast)`."""
         recipe = preset_defaults().get(preset, {})
         for field in FIELDS:
-            if field.key in recipe:
-                self.query_one(f"#field-{field.key}", Input).placeholder = f"{recipe[field.key]} ({preset})"
-            elif field.key in PLACEHOLDERS:
-                self.query_one(f"#field-{field.key}", Input).placeholder = PLACEHOLDERS[field.key]
+            if field.name in recipe:
+                self.query_one(f"#field-{field.name}", Input).placeholder = f"{recipe[field.name]} ({preset})"
+            elif field.name in PLACEHOLDERS:
+                self.query_one(f"#field-{field.name}", Input).placeholder = PLACEHOLDERS[field.name]
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -106,5 +109,5 @@ class ConfigForm(VerticalScroll):
 
     def on_descendant_focus(self, event) -> None:
         key = (getattr(event.widget, "id", "") or "").removeprefix("field-")
-        hint = next((f.hint for f in FIELDS if f.key == key), "")
+        hint = next((f.help for f in FIELDS if f.name == key), "")
         self.query_one("#form-hint", Static).update(hint)

@@ -55,8 +55,6 @@ class PlotBuilder:
         self._busy = False
         self._hold_until = 0.0
         self._thread: threading.Thread | None = None
-        self.builds = 0
-        self.overlapped = False  # a build started while another ran; must never happen
         self.worker = PlotWorker()
         self._closed = False
 
@@ -109,7 +107,6 @@ class PlotBuilder:
             if self._closed:
                 return None
             slot = next((s for s, job in self._jobs.items() if job.urgent), next(iter(self._jobs)))
-            self.overlapped |= self._busy
             self._busy = True
             return self._jobs.pop(slot)
 
@@ -125,7 +122,6 @@ class PlotBuilder:
             finally:
                 with self._wake:
                     self._busy = False
-                    self.builds += 1
 
 
 _FIGURE_IDS = itertools.count()

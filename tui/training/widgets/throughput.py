@@ -40,8 +40,8 @@ def throughput_text(run: TrainingRun, width: int = 40) -> Text:
         return Text("Speed and ETA show while a run trains.", style="dim")
     last = run.losses[-1] if run.losses else None
     parts: list[tuple[str, str]] = []
-    if run.final is not None and run.final.get("images_per_s") is not None:
-        parts.append((f"{float(run.final['images_per_s']):,.0f} img/s overall", "bold"))
+    if run.final is not None:
+        parts.append((f"{run.final.images_per_s:,.0f} img/s overall", "bold"))
     elif last is not None:
         parts.append((f"{last.images_per_s:,.0f} img/s", "bold"))
     eta = None if run.is_over else (last.eta_s if last else None)
