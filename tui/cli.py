@@ -12,10 +12,8 @@ import importlib
 import os
 import sys
 
-from curriculum.cli_args import OneLineParser, memory_mb, seconds
-from curriculum.lesson import lesson_numbers
-from curriculum.kernel.backends import CHOICES as ISOLATION_CHOICES
-from curriculum.training.options import add_app_flags
+from curriculum.cli_args import OneLineParser
+from tui.app_flags import add_app_options
 
 # name -> module that defines it; order is the order `--help` lists them in.
 SUBCOMMANDS = {
@@ -36,14 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learn PyTorch's 60-minute blitz in the terminal.",
     )
     app = parser.add_argument_group("app options (when no subcommand is given)")
-    numbers = lesson_numbers()  # the lesson files are the list ($BLITZ_TUI_LESSONS moves them)
-    app.add_argument("--lesson", type=int, choices=numbers, metavar="N",
-                     help=f"open lesson N ({', '.join(map(str, numbers))}) at start")
-    add_app_flags(app)  # --data, --epochs, --device: from the training options table
-    app.add_argument("--isolation", choices=ISOLATION_CHOICES, help="kernel sandbox level (default: strongest available)")
-    app.add_argument("--allow-network", action="store_true", help="let lesson cells open network connections")
-    app.add_argument("--memory-mb", type=memory_mb, metavar="MB", help="memory cap per kernel")
-    app.add_argument("--timeout", type=seconds, metavar="S", help="wall-clock limit per cell in seconds (default 60)")
+    add_app_options(app)
     app.add_argument("--attach-run", metavar="FOLDER", help=argparse.SUPPRESS)  # `blitz-tui runs attach ID`
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, module_name in SUBCOMMANDS.items():
@@ -54,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # not built yet in this checkout
         module.add_parser(subparsers)
-    _share_types_with_train(parser, subparsers.choices.get("train"))
+    for app_parser in (parser, subparsers.choices.get("serve")):
+        _share_types_with_train(app_parser, subparsers.choices.get("train"))
     return parser
 
 

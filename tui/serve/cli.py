@@ -40,11 +40,17 @@ def add_parser(subparsers) -> None:
                         help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 exposes it to the network)")
     parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, metavar="N",
                         help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
+    from tui.app_flags import add_app_options
+
+    add_app_options(parser.add_argument_group("app options (the app each browser connection starts)"))
 
 
-def app_command() -> str:
-    """What each browser connection runs: this same interpreter's `blitz-tui`, environment included."""
-    return shlex.join([sys.executable, "-m", "tui"])
+def app_command(args: argparse.Namespace | None = None) -> str:
+    """What each browser connection runs: this same interpreter's `blitz-tui`, environment included,
+    with the app options `serve` was given (`--isolation`, `--data`, ...)."""
+    from tui.app_flags import app_argv
+
+    return shlex.join([sys.executable, "-m", "tui", *(app_argv(args) if args is not None else [])])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"    {url}", flush=True)
         print(f"Over SSH: `ssh -L {port}:127.0.0.1:{port} HOST`, then open the URL above. Ctrl+C stops it.", flush=True)
 
-    server = GuardedServer(app_command(), guard)
+    server = GuardedServer(app_command(args), guard)
     try:
         asyncio.run(serve_forever(server, sock, announce))
     except KeyboardInterrupt:
