@@ -219,7 +219,6 @@ def _run_rank(args: argparse.Namespace) -> int:
         trainer.start_event(notice=notice, resumed_from=resumed_from)
         trainer.coordinator.report()  # the first per-rank view, before the first step
         status = trainer.run()
-        trainer.reporter.write_debug_hash()
         finished = True
         return 130 if status == "stopped" else 0
     except KeyboardInterrupt:

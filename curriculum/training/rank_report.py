@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import socket
 import time
-from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -22,7 +20,6 @@ from curriculum.training.events import EndEvent, GpuEvent
 from curriculum.training.telemetry import NvmlUnavailable, _load_nvml, _visible_handles, sample
 
 GIB = 1024**3
-DEBUG_HASH_DIR = "BLITZ_TUI_DEBUG_PARAM_HASH_DIR"  # tests: each rank writes its weights' hash here
 
 
 def weights_hash(model: torch.nn.Module) -> str:
@@ -110,8 +107,3 @@ class RankReporter:
         return dataclasses.replace(end, world_size=self.info.world_size, ranks=rows,
                                    images_per_s=round(sum(r["images_per_s"] for r in rows), 1),
                                    replicas_in_sync=len({r["hash"] for r in everyone}) == 1)
-
-    def write_debug_hash(self) -> None:
-        folder = os.environ.get(DEBUG_HASH_DIR)
-        if folder and self.trainer is not None:
-            Path(folder, f"rank-{self.info.rank}.txt").write_text(weights_hash(self.trainer.model) + "\n")

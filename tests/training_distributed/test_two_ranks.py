@@ -12,10 +12,8 @@ from .helpers import SMALL_RUN, Launcher, free_port, run_processes
 
 
 def test_two_ranks_both_step_stay_identical_and_rank_0_reports_for_both(tmp_path, private_home):
-    out, hashes = tmp_path / "run", tmp_path / "hashes"
-    hashes.mkdir()
-    launcher = Launcher("--nproc", "2", "--epochs", "2", "--out", str(out), "--gpu-interval", "0.2", *SMALL_RUN,
-                        env={"BLITZ_TUI_DEBUG_PARAM_HASH_DIR": str(hashes)})
+    out = tmp_path / "run"
+    launcher = Launcher("--nproc", "2", "--epochs", "2", "--out", str(out), "--gpu-interval", "0.2", *SMALL_RUN)
     assert launcher.finish() == 0, launcher.stderr
     kinds = [e["type"] for e in launcher.events]
     assert kinds[0] == "start" and kinds[-1] == "end" and kinds.count("start") == 1 and kinds.count("end") == 1
@@ -26,10 +24,8 @@ def test_two_ranks_both_step_stay_identical_and_rank_0_reports_for_both(tmp_path
     for rank in end["ranks"]:
         assert rank["steps"] == 50 and rank["images_per_s"] > 0 and rank["device"] == "cpu"
     assert end["images_per_s"] == pytest.approx(sum(r["images_per_s"] for r in end["ranks"]), abs=0.2)
-    # Each rank wrote the hash of its own final weights: DDP kept the replicas identical.
-    written = sorted(p.name for p in hashes.iterdir())
-    assert written == ["rank-0.txt", "rank-1.txt"]
-    assert (hashes / "rank-0.txt").read_text() == (hashes / "rank-1.txt").read_text()
+    # The end event compares every rank's final weights hash (gathered from each rank): DDP kept the
+    # replicas identical. `test_the_end_event_says_when_the_replicas_drifted` shows that it can say no.
     assert end["replicas_in_sync"] is True
     # Per-rank telemetry came with the gpu events; on a CPU run they say why there is no GPU.
     gpu = launcher.of_type("gpu")
@@ -55,6 +51,22 @@ def _the_training_screen_shows_a_row_per_rank(events: list[dict]) -> None:
     header, *rows = ranks_text(run.ranks).plain.splitlines()
     assert header.split() == ["rank", "images/s", "device", "steps"]
     assert [row.split()[0] for row in rows] == ["0", "1"] and all(row.split()[2:] == ["cpu", "50"] for row in rows)
+
+
+def test_the_end_event_says_when_the_replicas_drifted():
+    """`replicas_in_sync` comes from each rank's own weights hash; one differing hash makes it False."""
+    from types import SimpleNamespace
+
+    from curriculum.training.events import EndEvent
+    from curriculum.training.rank_report import RankReporter
+
+    reporter = RankReporter(SimpleNamespace(rank=0, world_size=2, nnodes=1, leader=True), group=None, emit=None)
+    rows = [{"row": {"rank": r, "images_per_s": 10.0}, "gpu": None, "problem": "", "hash": h}
+            for r, h in ((0, "aa"), (1, "bb"))]
+    reporter._gather = lambda final: rows
+    assert reporter.final(EndEvent(status="finished")).replicas_in_sync is False
+    rows[1]["hash"] = "aa"
+    assert reporter.final(EndEvent(status="finished")).replicas_in_sync is True
 
 
 @pytest.mark.slow
