@@ -71,12 +71,24 @@ async def wait_for(pilot, condition, *, limit_s: float = 20.0) -> None:
 
 
 async def settle_plots(pilot, *, limit_s: float = 20.0) -> None:
-    """Let the plot thread finish every figure the screen asked for, and the screen paint them."""
+    """Let the plot thread finish every figure the screen asked for, and the screen paint them: the
+    builder has nothing queued and what each visible plot shows stayed the same over two redraw ticks."""
+    import asyncio
+
     from tui.training.widgets.prebuilt_plot import PrebuiltPlot
 
-    def settled() -> bool:
-        return pilot.app.plot_builder.idle and not any(plot.waiting for plot in pilot.app.screen.query(PrebuiltPlot))
+    def shown() -> list[str]:
+        return [plot.text for plot in pilot.app.screen.query(PrebuiltPlot) if plot.laid_out]
 
+    tick = 1 / getattr(pilot.app.screen, "REDRAW_HZ", 5)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
     await pilot.pause()
-    await wait_for(pilot, settled, limit_s=limit_s)
-    await pilot.pause()
+    seen, steady = None, 0
+    while steady < 3:
+        if loop.time() > deadline:
+            raise AssertionError(f"the plots were still changing after {limit_s} s")
+        now = shown() if pilot.app.plot_builder.idle else None
+        steady = steady + 1 if now is not None and now == seen else 0
+        seen = now
+        await pilot.pause(tick * 1.25)

@@ -162,7 +162,6 @@ class PrebuiltPlot(PlotextPlot):
         self.figure_id = next(_FIGURE_IDS)  # its own plotext figure in the worker, never a dead widget's
         self._built: dict[Hashable, tuple[Hashable, list[Strip]]] = {}
         self._asked: dict[Hashable, tuple[Hashable, float]] = {}
-        self._wanted: Hashable = None
         self._requests: dict[Hashable, tuple[Hashable, MakeDraw, bool, float]] = {}
         self._painted: list[Strip] | None = None
         self._failure: list[Strip] | None = None  # the line saying why nothing could be drawn, while painted
@@ -200,7 +199,6 @@ class PrebuiltPlot(PlotextPlot):
 
     def paint(self, view: Hashable) -> bool:
         """Show `view`'s newest lines; until its first build, the previous lines stay."""
-        self._wanted = view
         built = self._built.get(self._key(view))
         if built is None or built[1] is self._painted:
             return False
@@ -212,15 +210,6 @@ class PrebuiltPlot(PlotextPlot):
         builder.hold(PAINT_HOLD_S)
         self.call_after_refresh(builder.release)
         return True
-
-    @property
-    def waiting(self) -> bool:
-        """Whether the view on screen has a build still to come or to paint (tests wait for it)."""
-        if self._wanted is None or self.size.width < 10 or self.size.height < 3:
-            return False
-        built = self._built.get(self._key(self._wanted))
-        request = self._requests.get(self._wanted)
-        return built is None or built[1] is not self._painted or (request is not None and built[0] != request[0])
 
     def on_prebuilt_plot_built(self, message: Built) -> None:
         message.stop()
