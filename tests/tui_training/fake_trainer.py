@@ -27,6 +27,8 @@ def main() -> int:
     parser.add_argument("--exit-code", type=int, default=None)
     parser.add_argument("--stderr", default="")
     parser.add_argument("--stop-after", type=int, default=None, help="emit this many events, then exit")
+    parser.add_argument("--hold-after", type=int, default=None,
+                        help="emit this many events, then keep running (a run still going) until SIGINT")
     parser.add_argument("flags", nargs="*")
     args = parser.parse_args()
     stopped = []
@@ -58,6 +60,8 @@ def main() -> int:
             print(event.to_json(), flush=True)
             last = event
             sent += 1
+            while args.hold_after is not None and sent >= args.hold_after and not stopped:
+                time.sleep(0.02)
             if args.stop_after is not None and sent >= args.stop_after:
                 print(args.stderr, file=sys.stderr, flush=True)
                 return args.exit_code if args.exit_code is not None else 1

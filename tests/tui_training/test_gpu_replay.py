@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from curriculum.training.events import TrainingEvent
-from training_helpers import HostApp
+from curriculum.training.events import GpuEvent, TrainingEvent
+from training_helpers import play, recorded
 
 from tui.training.widgets.gpu_panel import short_name
 
@@ -24,20 +24,19 @@ pytestmark = pytest.mark.skipif(not EVENTS, reason="no recorded stream: set BLIT
 
 async def test_recorded_gpu_events_fill_the_gpu_panel():
     events = [TrainingEvent.from_dict(json.loads(line)) for line in Path(EVENTS).read_text().splitlines() if line.strip()]
-    readings = [e for e in events if e["type"] == "gpu" and e.get("available") and e.get("gpus")]
+    readings = [e for e in events if isinstance(e, GpuEvent) and e.available and e.gpus]
     if os.environ.get("BLITZ_GPU_REQUIRE") == "1":
         assert readings, "the recorded stream has no NVML readings"
-    app = HostApp()
+    app = recorded(Path(EVENTS).resolve())  # played through the trainer pipe, as a live run's events come
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(events)
-        await pilot.pause()
+        await play(pilot)
         panel = app.screen.query_one("#gpu-lines").text
         print(f"GPU panel: {panel!r}")
         if not readings:
-            reason = next((e.get("reason", "") for e in events if e["type"] == "gpu"), "")
+            reason = next((e.reason for e in events if isinstance(e, GpuEvent)), "")
             assert panel.startswith("No GPU") and reason and reason in panel
             return
-        last = readings[-1]["gpus"][0]
+        last = readings[-1].gpus[0]
         first_line = panel.splitlines()[0]
         assert short_name(last["name"]) in first_line, f"the GPU's name {last['name']!r} is not in {first_line!r}"
         for field, shown in (("util", "{:.0f}%"), ("mem_total", "/{:.0f} GiB"), ("temp_c", "{:.0f}°C"),

@@ -24,7 +24,7 @@ from tui.training.widgets.loss_plot import LossPlot
 from tui.training.widgets.plot_worker import ansi_rows
 from tui.training.widgets.prebuilt_plot import BuildJob, PlotBuilder, PrebuiltPlot, rows_strips
 
-from training_helpers import HostApp, settle_plots, wait_for
+from training_helpers import play, recorded, settle_plots, wait_for
 
 
 def cells(strips) -> list[list[tuple[str, Style]]]:
@@ -137,11 +137,11 @@ async def test_figures_are_built_in_the_worker_process_not_in_the_tui(monkeypatc
         return build(self)
 
     monkeypatch.setattr(Plot, "build", recording_build)
-    app = HostApp()
+    app = recorded("cpu_synthetic.jsonl")
     builder = app.plot_builder
     calls = WorkerCalls(builder)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(cpu_events)
+        await play(pilot)
         await settle_plots(pilot)
         await pilot.press("x")
         await settle_plots(pilot)
@@ -180,10 +180,10 @@ async def test_a_plot_that_cannot_be_drawn_says_why_in_its_place(monkeypatch, cp
     def broken(*args, **kwargs):
         raise RuntimeError("the plot worker stopped")
 
-    app = HostApp()
+    app = recorded("cpu_synthetic.jsonl")
     monkeypatch.setattr(app.plot_builder.worker, "build", broken)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(cpu_events)
+        await play(pilot)
         plot = app.screen.query_one(LossPlot)
         await wait_for(pilot, lambda: "Plot not drawn" in plot.text)
         assert "the plot worker stopped" in plot.text
@@ -248,9 +248,9 @@ def test_the_worker_stops_even_when_the_app_is_killed():
 
 
 async def test_x_paints_the_other_axis_with_no_build_at_all(monkeypatch, cpu_events):
-    app = HostApp()
+    app = recorded("cpu_synthetic.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(cpu_events)
+        await play(pilot)
         await settle_plots(pilot)
         plot = app.screen.query_one(LossPlot)
         asked: list[BuildJob] = []
@@ -263,11 +263,11 @@ async def test_x_paints_the_other_axis_with_no_build_at_all(monkeypatch, cpu_eve
 
 
 async def test_unchanged_data_and_hidden_views_ask_for_no_build(monkeypatch, cpu_events):
-    app = HostApp()
+    half = len(cpu_events) // 2
+    app = recorded("cpu_synthetic.jsonl", hold_after=half)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        half = len(cpu_events) // 2
-        screen.replay(cpu_events[:half])  # a run still going
+        await play(pilot, events=half)  # a run still going
         await settle_plots(pilot)
         asked: list[BuildJob] = []
         monkeypatch.setattr(app.plot_builder, "submit", asked.append)
@@ -286,9 +286,9 @@ async def test_unchanged_data_and_hidden_views_ask_for_no_build(monkeypatch, cpu
 
 
 async def test_a_resized_terminal_gets_plots_built_for_the_new_size(cpu_events):
-    app = HostApp()
+    app = recorded("cpu_synthetic.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(cpu_events)
+        await play(pilot)
         await settle_plots(pilot)
         plot = app.screen.query_one(LossPlot)
         before = plot.size
@@ -301,11 +301,11 @@ async def test_a_resized_terminal_gets_plots_built_for_the_new_size(cpu_events):
 
 
 async def test_a_loss_plot_hidden_by_the_matrix_on_a_narrow_terminal_is_not_built(monkeypatch, cpu_events):
-    app = HostApp()
+    half = len(cpu_events) // 2
+    app = recorded("cpu_synthetic.jsonl", hold_after=half)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
-        half = len(cpu_events) // 2
-        screen.replay(cpu_events[:half])
+        await play(pilot, events=half)
         await settle_plots(pilot)
         await pilot.press("m")  # narrow: the matrix takes the loss plot's place
         assert not screen.query_one(LossPlot).laid_out

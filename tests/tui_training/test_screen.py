@@ -1,4 +1,4 @@
-"""Pilot tests: recorded and replayed trainer streams, and what the panels then show."""
+"""Pilot tests: recorded trainer streams played through the trainer pipe (fake_trainer.py), and what the panels then show."""
 
 from __future__ import annotations
 
@@ -11,19 +11,18 @@ from curriculum.training.client.runs import EVENTS_FILE, list_runs
 from tui.training.widgets.class_panel import ClassPanel
 from tui.training.widgets.loss_plot import LossPlot
 
-from training_helpers import HostApp, fake_trainer, load_events, settle_plots, wait_for
+from training_helpers import HostApp, fake_trainer, play, recorded, settle_plots, wait_for
 
 
 def text_of(screen: TrainingScreen, selector: str) -> str:
     return screen.query_one(selector).text
 
 
-async def test_a_finished_cpu_run_shows_status_classes_percentages_and_why_no_gpu(cpu_events):
-    app = HostApp()
+async def test_a_finished_cpu_run_shows_status_classes_percentages_and_why_no_gpu():
+    app = recorded("cpu_synthetic.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        screen.replay(cpu_events)
-        await pilot.pause()
+        await play(pilot)
         assert "finished" in text_of(screen, "#status-line")
         assert "test accuracy 52.0%" in text_of(screen, "#status-line")
         bars = screen.query_one(ClassPanel).render().plain
@@ -36,10 +35,9 @@ async def test_a_finished_cpu_run_shows_status_classes_percentages_and_why_no_gp
 
 
 async def test_a_two_gpu_distributed_run_shows_each_gpu_and_a_rank_table():
-    app = HostApp()
+    app = recorded("two_gpus_ddp.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(load_events("two_gpus_ddp.jsonl"))
-        await pilot.pause()
+        await play(pilot)
         gpus = text_of(app.screen, "#gpu-lines").splitlines()
         assert gpus[0].startswith("GPU0 H100 80GB HBM3") and "GiB" in gpus[0] and "°C" in gpus[0]
         assert gpus[1].startswith("GPU1")
@@ -49,17 +47,16 @@ async def test_a_two_gpu_distributed_run_shows_each_gpu_and_a_rank_table():
 
 
 async def test_a_failed_run_says_failed_with_the_trainers_reason():
-    app = HostApp()
+    app = recorded("failed_oom.jsonl")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.screen.replay(load_events("failed_oom.jsonl"))
-        await pilot.pause()
+        await play(pilot)
         assert "failed: CUDA out of memory" in text_of(app.screen, "#status-line")
 
 
-async def test_keys_toggle_the_x_axis_and_the_confusion_matrix(cpu_events):
-    app = HostApp()
+async def test_keys_toggle_the_x_axis_and_the_confusion_matrix():
+    app = recorded("cpu_synthetic.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.screen.replay(cpu_events)
+        await play(pilot)
         await settle_plots(pilot)
         plot = app.screen.query_one(LossPlot)
         assert "Loss by step" in plot.text

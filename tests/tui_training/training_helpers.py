@@ -23,9 +23,10 @@ def load_events(name: str) -> list[TrainingEvent]:
     return events
 
 
-def fake_trainer(fixture: str, *, delay: float = 0.0, exit_code: int | None = None, stderr: str = "",
-                 stop_after: int | None = None, speed: float = 0.0):
-    """A trainer command builder that replays a fixture instead of training (no torch needed)."""
+def fake_trainer(fixture: str | Path, *, delay: float = 0.0, exit_code: int | None = None, stderr: str = "",
+                 stop_after: int | None = None, hold_after: int | None = None, speed: float = 0.0):
+    """A trainer command builder that replays a fixture (a name in fixtures/, or a path) instead of
+    training (no torch needed)."""
 
     def build(flags):
         argv = [sys.executable, str(FAKE_TRAINER), "--replay", str(FIXTURES / fixture), "--delay", str(delay)]
@@ -35,6 +36,8 @@ def fake_trainer(fixture: str, *, delay: float = 0.0, exit_code: int | None = No
             argv += ["--stderr", stderr]
         if stop_after is not None:
             argv += ["--stop-after", str(stop_after)]
+        if hold_after is not None:
+            argv += ["--hold-after", str(hold_after)]
         if speed:
             argv += ["--speed", str(speed)]
         return argv + ["--", *flags]
@@ -68,6 +71,29 @@ async def wait_for(pilot, condition, *, limit_s: float = 20.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"gave up waiting after {limit_s} s")
         await pilot.pause(0.05)
+
+
+def recorded(fixture: str | Path, *, hold_after: int | None = None) -> HostApp:
+    """An app whose `s` runs the fake trainer on `fixture`: the recorded events reach the screen the way a
+    real run's do, through the trainer's pipe and the run session."""
+    return HostApp(defaults={"data": "synthetic"}, trainer=fake_trainer(fixture, hold_after=hold_after))
+
+
+async def play(pilot, *, events: int | None = None) -> None:
+    """Press `s` and let the recording stream in: to its end and the trainer's exit, or (for an app made
+    with `hold_after`) until the screen shows the first `events` events of a run still going."""
+    from textual.widgets import Input
+
+    screen = pilot.app.screen
+    await pilot.pause()
+    await pilot.press("s")
+    if events is None:
+        form = screen.query_one("#field-data", Input)
+        await wait_for(pilot, lambda: screen.session.returncode is not None and not form.disabled)
+    else:
+        await wait_for(pilot, lambda: screen.run.version == events)
+    pilot.app.clear_notifications()  # the toasts a run's start or failure raises; their timeouts would be slow
+    await pilot.pause()
 
 
 async def settle_plots(pilot, *, limit_s: float = 20.0) -> None:

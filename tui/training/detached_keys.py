@@ -53,7 +53,7 @@ class DetachedRunKeys:
 
     def _resumable(self) -> bool:
         folder = self.session.folder
-        return (self.detached and self._replayed is None and folder is not None and not self.session.running
+        return (self.detached and folder is not None and not self.session.running
                 and self.session.run.status in ("stopped", "failed") and detached_runs.has_checkpoint(folder))
 
     def action_resume(self) -> None:

@@ -25,7 +25,6 @@ from curriculum.training.client.run_state import TrainingRun
 from curriculum.training.client.runs import CSV_FILE, export_csv, load_run
 from curriculum.training.detached import list_runs
 from curriculum.training.detached_trainer import DetachedTrainer
-from curriculum.training.events import TrainingEvent
 from tui.training.detached_keys import DetachedRunKeys
 from tui.training.messages import MetricsTick, TrainerExited
 from tui.training.widgets.accuracy import AccuracyPanel
@@ -75,7 +74,6 @@ class TrainingScreen(DetachedRunKeys, Screen):
         self.session = RunSession(on_change=lambda: self.post_message(MetricsTick()),
                                   on_exit=self._exit_from_thread, trainer=trainer,
                                   process_class=DetachedTrainer if detached else TrainerProcess)
-        self._replayed: TrainingRun | None = None
         self.x_axis = "step"
         self.class_mode = "bars"
         self.overlay_on = False
@@ -132,8 +130,8 @@ class TrainingScreen(DetachedRunKeys, Screen):
 
     @property
     def run(self) -> TrainingRun:
-        """What the panels show: the session's run, or a recorded one being replayed."""
-        return self._replayed if self._replayed is not None else self.session.run
+        """What the panels show: the session's run."""
+        return self.session.run
 
     @property
     def run_folder(self) -> Path | None:
@@ -160,7 +158,6 @@ class TrainingScreen(DetachedRunKeys, Screen):
                 first.focus()
             self.notify("Fix the field marked in red first: " + next(iter(errors.values())), severity="error")
             return
-        self._replayed = None
         if self.session.run.is_over:  # the trainer could not even start
             self._settle()
             return
@@ -209,15 +206,6 @@ class TrainingScreen(DetachedRunKeys, Screen):
         self._redraw()
         if self.run.status == "failed":
             self.notify(f"Training failed: {self.run.reason}", severity="error", timeout=10)
-
-    def replay(self, events: list[TrainingEvent]) -> None:
-        """Show a recorded event stream (a past run) as if it had just streamed in."""
-        self._replayed = TrainingRun()
-        for event in events:
-            self._replayed.apply(event)
-        self.query_one(ContentSwitcher).current = "live"
-        self._redraw()
-        self.call_after_refresh(self._redraw)  # again once the live panels have their sizes
 
     # --- painting -----------------------------------------------------------------------
 
