@@ -23,6 +23,12 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
+def epochs_cell(run: RunSummary) -> str:
+    """The epoch it reached out of those asked for (2.37/10), or just those asked for before any step."""
+    asked = str(run.epochs or "")
+    return asked if run.epoch is None else f"{run.epoch:.2f}" + (f"/{asked}" if asked else "")
+
+
 class PastRunsScreen(ModalScreen[set[Path] | None]):
     """Pick runs with space; Enter overlays them on the loss plot; e exports the highlighted one."""
 
@@ -59,7 +65,7 @@ class PastRunsScreen(ModalScreen[set[Path] | None]):
     def _cells(self, run: RunSummary) -> list[str | Text]:
         data = run.data + (" (synth)" if run.synthetic and run.data != "synthetic" else "")
         return ["●" if run.path in self.marked else " ", run.started.replace("T", " ")[:16], data[:18],
-                run.preset, run.model, str(run.epochs or ""), percent(run.test_acc),
+                run.preset, run.model, epochs_cell(run), percent(run.test_acc),
                 clock(run.train_s) if run.train_s is not None else "–", run.status]
 
     def _highlighted(self) -> RunSummary | None:

@@ -52,8 +52,8 @@ def throughput_text(run: TrainingRun, width: int = 40) -> Text:
         total = f"/{run.total_steps:,}" if run.total_steps else ""
         epochs = run.config.get("epochs")
         parts.append((f"step {last.step:,}{total}", ""))
-        parts.append((f"epoch {last.epoch:.2f}" + (f"/{epochs}" if epochs else ""), ""))
-    parts.append((f"elapsed {clock(run.train_seconds())}", ""))
+        parts.append((f"epoch {run.epoch_reached() or 0:.2f}" + (f"/{epochs}" if epochs else ""), ""))
+    parts.append((f"elapsed {clock(run.elapsed())}", ""))
     parts.append((run.device or "?", ""))
     out.append("\n")
     out.append_text(flow(parts, width))
