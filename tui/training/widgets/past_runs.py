@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,7 +31,8 @@ def epochs_cell(run: RunSummary) -> str:
 
 
 class PastRunsScreen(ModalScreen[set[Path] | None]):
-    """Pick runs with space; Enter overlays them on the loss plot; e exports the highlighted one."""
+    """Pick runs with space; Enter overlays them on the loss plot; e exports the highlighted one; w watches
+    the highlighted run when it is live (the screen that opened the list follows it from then on)."""
 
     CSS_PATH = "../training.tcss"
 
@@ -38,12 +40,15 @@ class PastRunsScreen(ModalScreen[set[Path] | None]):
         Binding("space", "mark", "Mark/unmark"),
         Binding("enter", "apply", "Overlay marked", priority=True),
         Binding("e", "export", "Export CSV"),
+        Binding("w", "watch", "Watch live run"),
         Binding("escape", "cancel", "Close"),
     ]
 
-    def __init__(self, runs: list[RunSummary], marked: set[Path]) -> None:
+    def __init__(self, runs: list[RunSummary], marked: set[Path],
+                 watch: Callable[[Path], None] | None = None) -> None:
         super().__init__()
         self.runs = runs
+        self._watch = watch
         self.marked = {p for p in marked if any(r.path == p for r in runs)}
 
     def compose(self) -> ComposeResult:
@@ -98,6 +103,19 @@ class PastRunsScreen(ModalScreen[set[Path] | None]):
             return
         path = export_csv(loaded, run.path / CSV_FILE)
         self.notify(f"Metrics written to {path}", timeout=10)
+
+    def action_watch(self) -> None:
+        run = self._highlighted()
+        if run is None:
+            return
+        if run.status != "running":
+            self.notify(f"w watches a live run; this one is {run.status} (space and Enter overlay it).")
+            return
+        if self._watch is None:
+            self.notify("Live runs are watched from the app's training screen (blitz-tui runs attach ID).")
+            return
+        self.dismiss(None)
+        self._watch(run.path)
 
     def action_apply(self) -> None:
         self.dismiss(set(self.marked))
