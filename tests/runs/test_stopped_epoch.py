@@ -18,7 +18,8 @@ from curriculum.training.events import (CheckpointEvent, EndEvent, EvalEvent, Pr
 def stopped_stream() -> list[TrainingEvent]:
     events: list[TrainingEvent] = [StartEvent(t=0.0, config={"epochs": 3, "data": "synthetic"}, device="cpu",
                                               steps_per_epoch=100, total_steps=300)]
-    events += [ProgressEvent(t=0.5 + 0.1 * s, step=s, epoch=s / 100, loss=2.0 - s / 200, images_per_s=500.0)
+    events += [ProgressEvent(t=0.5 + 0.1 * s, step=s, epoch=s / 100, loss=2.0 - s / 200, images_per_s=500.0,
+                             eta_s=round((300 - s) * 0.1, 1))
                for s in range(1, 138)]
     events.insert(101, EvalEvent(t=10.6, epoch=1.0, step=100, test_acc=0.31, train_s=10.0))
     events.append(CheckpointEvent(t=19.0, epoch=1, step=142, path="checkpoints/stopped.pt"))  # saving takes a while
@@ -64,3 +65,21 @@ def test_the_runs_table_prints_that_epoch(private_home, capsys):
     runs_cli.print_table(runs_cli.all_runs())
     row = capsys.readouterr().out.splitlines()[1].split()
     assert row[1:3] == ["stopped", "1.42"]
+
+
+def test_the_speed_panel_counts_down_to_nothing_while_stopping_and_keeps_its_clock():
+    from tui.training.widgets.throughput import throughput_text
+
+    run = TrainingRun()
+    events = stopped_stream()
+    for event in events[:-2]:
+        run.apply(event)
+    running = throughput_text(run, 200).plain
+    run.status = "stopping"
+    run.apply(events[-2])
+    stopping = throughput_text(run, 200).plain
+    run.apply(events[-1])
+    stopped = throughput_text(run, 200).plain
+    assert "ETA –" not in running and "ETA –" in stopping and "ETA –" in stopped
+    assert "elapsed 0:14" in running and "elapsed 0:14" in stopping and "elapsed 0:14" in stopped
+    assert "epoch 1.37/3" in stopping and "epoch 1.42/3" in stopped  # the end tells the steps actually taken

@@ -44,7 +44,7 @@ def throughput_text(run: TrainingRun, width: int = 40) -> Text:
         parts.append((f"{run.final.images_per_s:,.0f} img/s overall", "bold"))
     elif last is not None:
         parts.append((f"{last.images_per_s:,.0f} img/s", "bold"))
-    eta = None if run.is_over else (last.eta_s if last else None)
+    eta = None if run.is_over or run.status == "stopping" else (last.eta_s if last else None)  # no end to count to
     parts.append((f"ETA {clock(eta)}", "bold" if eta is not None else "dim"))
     out = flow(parts, width)
     parts = []
