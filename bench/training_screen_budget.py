@@ -23,6 +23,7 @@ import os
 import pty
 import random
 import select
+import signal
 import statistics
 import struct
 import subprocess
@@ -159,6 +160,17 @@ class Figures:
     streamed_s: float
 
 
+def stop_detached_runs(home: Path) -> None:
+    """The app's runs are detached: they outlive it, so the one `--app` started would train on unseen."""
+    sys.path.insert(0, str(ROOT))
+    from curriculum.training import detached
+
+    for state_file in home.rglob(detached.STATE_FILE):
+        state = detached.read_state(state_file.parent)
+        if state and detached.trainer_alive(state):
+            detached.signal_group(int(state["pid"]), signal.SIGKILL)  # a bench run: no checkpoint to keep
+
+
 def measure(args: argparse.Namespace) -> Figures | str:
     """One run of the app in a fresh pty: its figures, or why there are none."""
     cols, rows = (int(v) for v in args.size.split("x"))
@@ -217,6 +229,7 @@ def measure(args: argparse.Namespace) -> Figures | str:
         except (OSError, subprocess.TimeoutExpired):
             os.killpg(process.pid, 9)
         os.close(master)
+        stop_detached_runs(home)
         if scratch is not None:
             scratch.cleanup()  # the runs it recorded are of no use after the figures
     return Figures(p50_ms=statistics.median(latencies), p95_ms=statistics.quantiles(latencies, n=20)[-1],

@@ -169,7 +169,7 @@ def view(folder: Path) -> RunView | None:
     else:
         run = replay(folder)
         status, reason = settle(run, state, folder)
-        epoch = run.losses[-1].epoch if run.losses else (run.evals[-1].epoch if run.evals else None)
+        epoch = run.epoch_reached()
         test_acc = run.test_acc()
         data = str((run.config or {}).get("data") or run.dataset.get("kind") or "")
         if status != LIVE:
@@ -227,6 +227,7 @@ def list_runs(root: Path | None = None, active: Path | None = None) -> list[RunS
             current = view(summary.path)
             if current is not None:
                 summary.status = current.status
+                summary.epoch = current.epoch if current.epoch is not None else summary.epoch
                 summary.test_acc = current.test_acc if current.test_acc is not None else summary.test_acc
     return summaries
 

@@ -74,7 +74,7 @@ def all_runs(root: Path | None = None) -> list:
         if current is None and summary is not None:  # recorded by the app through a pipe
             run = load_run(folder)
             status = summary.status if summary.status in STATUSES else "failed"
-            epoch = run.losses[-1].epoch if run is not None and run.losses else None
+            epoch = run.epoch_reached() if run is not None else None
             current = detached.RunView(id=summary.name, folder=folder, status=status, pid=None,
                                        started=summary.started, epoch=epoch, test_acc=summary.test_acc,
                                        data=summary.data, reason="", command=[])

@@ -1,4 +1,5 @@
-"""The training screen's keys for detached runs: `r` resumes a stopped one, `w` watches the next live one.
+"""The training screen's keys for detached runs: `r` resumes a stopped one, `w` watches the next live one
+(or, in the past-runs list, the highlighted live one).
 
 Detached runs (curriculum.training.detached) outlive the app, so the screen may find several going when it
 opens; this part of `TrainingScreen` picks which one it follows.
@@ -33,6 +34,16 @@ class DetachedRunKeys:
             return
         self.session.abandon()  # stop following this one; it keeps training
         self._attach_to = following
+        self._reattach()
+
+    def watch_run(self, folder: Path) -> None:
+        """Follow the live run picked in the past-runs list (its history first, then as it goes)."""
+        if folder == self.session.folder and self.session.running:
+            self._show_live()
+            return
+        self.session.abandon()  # stop following the current one; a detached run keeps training
+        self._replayed = None
+        self._attach_to = folder
         self._reattach()
 
     def _reattach(self) -> None:

@@ -289,7 +289,8 @@ class TrainingScreen(DetachedRunKeys, Screen):
 
     def action_past_runs(self) -> None:
         runs = list_runs(active=self.session.active_folder)
-        self.app.push_screen(PastRunsScreen(runs, self.marked), self._past_runs_closed)
+        watch = self.watch_run if self.detached else None  # a piped trainer's screen follows only its own
+        self.app.push_screen(PastRunsScreen(runs, self.marked, watch), self._past_runs_closed)
 
     def _past_runs_closed(self, marked: set[Path] | None) -> None:
         if marked is None:

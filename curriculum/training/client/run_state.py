@@ -67,6 +67,7 @@ class TrainingRun:
     error: str = ""
     notice: str = ""  # what the trainer chose for us, e.g. synthetic data because CIFAR-10 is absent
     last_t: float = 0.0
+    trained_t: float = 0.0  # the time of the last step or test pass seen: where the elapsed clock stands
     version: int = 0  # bumps on every event so panels can tell whether to redraw
     _ema_raw: float = 0.0
     _t_offset: float = 0.0  # a resumed part's clock starts at 0 again: it continues where the last part stopped
@@ -117,10 +118,12 @@ class TrainingRun:
             return
         self._ema_raw = EMA_BETA * self._ema_raw + (1 - EMA_BETA) * loss
         corrected = self._ema_raw / (1 - EMA_BETA ** (len(self.losses) + 1))
+        self.trained_t = max(self.trained_t, t)
         self.losses.append(LossPoint(t=t, step=event.step, epoch=event.epoch, loss=loss, ema=corrected,
                                      images_per_s=event.images_per_s, eta_s=event.eta_s))
 
     def _on_eval(self, event: EvalEvent, t: float) -> None:
+        self.trained_t = max(self.trained_t, t)
         self.evals.append(EvalPoint(
             t=t, step=event.step, epoch=event.epoch, test_acc=event.test_acc,
             per_class={str(k): _number(v, 0.0) for k, v in event.per_class.items()}, confusion=event.confusion,
@@ -187,6 +190,21 @@ class TrainingRun:
         if self.final:
             return self.final.train_s
         return self.last_t
+
+    def elapsed(self) -> float:
+        """The run's clock: it moves with training and test passes and stands still from the last step on,
+        so it neither runs on while a stopped run saves its checkpoint nor jumps when the `end` arrives."""
+        return self.trained_t
+
+    def epoch_reached(self) -> float | None:
+        """How far the run got, in epochs (1.25: a quarter into the second). The `end` event counts the steps
+        actually taken, which a stop can put past the last progress event (those come at most 10 a second);
+        progress events are on the same scale: steps over steps per epoch."""
+        if self.final is not None and self.final.steps and self.steps_per_epoch:
+            return round(self.final.steps / self.steps_per_epoch, 4)
+        if self.losses:
+            return self.losses[-1].epoch
+        return self.evals[-1].epoch if self.evals else None
 
     def step_at(self, t: float) -> float:
         """The training step at wall time t, so GPU samples can share the loss plot's step axis."""

@@ -44,6 +44,7 @@ class RunSummary:
     test_acc: float | None
     train_s: float | None
     synthetic: bool
+    epoch: float | None = None  # the epoch it reached (`TrainingRun.epoch_reached`)
 
     @property
     def name(self) -> str:
@@ -104,6 +105,7 @@ def write_summary(folder: Path, run: TrainingRun, started: str, requested: dict[
         "test_acc": run.test_acc(),
         "train_s": run.train_seconds() if run.losses or run.final else None,
         "steps": run.losses[-1].step if run.losses else 0,
+        "epoch": run.epoch_reached(),
     }
     write_atomic(folder / SUMMARY_FILE, json.dumps(summary, indent=2))
 
@@ -132,7 +134,8 @@ def _read_summary(folder: Path) -> RunSummary | None:
         if run is None:
             return None
         data = {"started": _stamp_of(folder), "status": run.status, "config": run.config, "device": run.device,
-                "dataset": run.dataset, "test_acc": run.test_acc(), "train_s": run.train_seconds()}
+                "dataset": run.dataset, "test_acc": run.test_acc(), "train_s": run.train_seconds(),
+                "epoch": run.epoch_reached()}
     config = data.get("config") if isinstance(data.get("config"), dict) else {}
     dataset = data.get("dataset") if isinstance(data.get("dataset"), dict) else {}
     return RunSummary(
@@ -141,6 +144,7 @@ def _read_summary(folder: Path) -> RunSummary | None:
         model=str(config.get("model") or ""), epochs=config.get("epochs", ""), device=str(data.get("device") or ""),
         test_acc=_float_or_none(data.get("test_acc")), train_s=_float_or_none(data.get("train_s")),
         synthetic=bool(dataset.get("synthetic")) or dataset.get("kind") == "synthetic",
+        epoch=_float_or_none(data.get("epoch")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,8 +24,15 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
+def epochs_cell(run: RunSummary) -> str:
+    """The epoch it reached out of those asked for (2.37/10), or just those asked for before any step."""
+    asked = str(run.epochs or "")
+    return asked if run.epoch is None else f"{run.epoch:.2f}" + (f"/{asked}" if asked else "")
+
+
 class PastRunsScreen(ModalScreen[set[Path] | None]):
-    """Pick runs with space; Enter overlays them on the loss plot; e exports the highlighted one."""
+    """Pick runs with space; Enter overlays them on the loss plot; e exports the highlighted one; w watches
+    the highlighted run when it is live (the screen that opened the list follows it from then on)."""
 
     CSS_PATH = "../training.tcss"
 
@@ -32,12 +40,15 @@ class PastRunsScreen(ModalScreen[set[Path] | None]):
         Binding("space", "mark", "Mark/unmark"),
         Binding("enter", "apply", "Overlay marked", priority=True),
         Binding("e", "export", "Export CSV"),
+        Binding("w", "watch", "Watch live run"),
         Binding("escape", "cancel", "Close"),
     ]
 
-    def __init__(self, runs: list[RunSummary], marked: set[Path]) -> None:
+    def __init__(self, runs: list[RunSummary], marked: set[Path],
+                 watch: Callable[[Path], None] | None = None) -> None:
         super().__init__()
         self.runs = runs
+        self._watch = watch
         self.marked = {p for p in marked if any(r.path == p for r in runs)}
 
     def compose(self) -> ComposeResult:
@@ -59,7 +70,7 @@ class PastRunsScreen(ModalScreen[set[Path] | None]):
     def _cells(self, run: RunSummary) -> list[str | Text]:
         data = run.data + (" (synth)" if run.synthetic and run.data != "synthetic" else "")
         return ["●" if run.path in self.marked else " ", run.started.replace("T", " ")[:16], data[:18],
-                run.preset, run.model, str(run.epochs or ""), percent(run.test_acc),
+                run.preset, run.model, epochs_cell(run), percent(run.test_acc),
                 clock(run.train_s) if run.train_s is not None else "–", run.status]
 
     def _highlighted(self) -> RunSummary | None:
@@ -92,6 +103,19 @@ class PastRunsScreen(ModalScreen[set[Path] | None]):
             return
         path = export_csv(loaded, run.path / CSV_FILE)
         self.notify(f"Metrics written to {path}", timeout=10)
+
+    def action_watch(self) -> None:
+        run = self._highlighted()
+        if run is None:
+            return
+        if run.status != "running":
+            self.notify(f"w watches a live run; this one is {run.status} (space and Enter overlay it).")
+            return
+        if self._watch is None:
+            self.notify("Live runs are watched from the app's training screen (blitz-tui runs attach ID).")
+            return
+        self.dismiss(None)
+        self._watch(run.path)
 
     def action_apply(self) -> None:
         self.dismiss(set(self.marked))

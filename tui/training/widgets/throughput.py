@@ -44,7 +44,7 @@ def throughput_text(run: TrainingRun, width: int = 40) -> Text:
         parts.append((f"{run.final.images_per_s:,.0f} img/s overall", "bold"))
     elif last is not None:
         parts.append((f"{last.images_per_s:,.0f} img/s", "bold"))
-    eta = None if run.is_over else (last.eta_s if last else None)
+    eta = None if run.is_over or run.status == "stopping" else (last.eta_s if last else None)  # no end to count to
     parts.append((f"ETA {clock(eta)}", "bold" if eta is not None else "dim"))
     out = flow(parts, width)
     parts = []
@@ -52,8 +52,8 @@ def throughput_text(run: TrainingRun, width: int = 40) -> Text:
         total = f"/{run.total_steps:,}" if run.total_steps else ""
         epochs = run.config.get("epochs")
         parts.append((f"step {last.step:,}{total}", ""))
-        parts.append((f"epoch {last.epoch:.2f}" + (f"/{epochs}" if epochs else ""), ""))
-    parts.append((f"elapsed {clock(run.train_seconds())}", ""))
+        parts.append((f"epoch {run.epoch_reached() or 0:.2f}" + (f"/{epochs}" if epochs else ""), ""))
+    parts.append((f"elapsed {clock(run.elapsed())}", ""))
     parts.append((run.device or "?", ""))
     out.append("\n")
     out.append_text(flow(parts, width))
