@@ -42,7 +42,6 @@ class DetachedRunKeys:
             self._show_live()
             return
         self.session.abandon()  # stop following the current one; a detached run keeps training
-        self._replayed = None
         self._attach_to = folder
         self._reattach()
 
