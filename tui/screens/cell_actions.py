@@ -10,7 +10,6 @@ from textual.binding import Binding
 from textual.message import Message
 
 from curriculum.lesson import CodeCell
-from tui.messages import KernelChanged
 from tui.widgets.cell.cell import CodeCellView
 from tui.widgets.cell.completion import CompletionList
 from tui.widgets.cell.editor import CellEditor
@@ -95,19 +94,7 @@ class CellActions:
         ids = self.cell_ids_in_order()
         self._cancel_queue()
         self.notify("Restarting the kernel, then running the cells above…")
-        self._restart_then_run(ids[: ids.index(view.cell.id)])
-
-    @work(thread=True, group="kernel-control", exit_on_error=False, description="restart and run above")
-    def _restart_then_run(self, cell_ids: list[str]) -> None:
-        if self.session is None:
-            return
-        try:
-            self.session.restart()
-        except Exception as error:
-            self.post_message(KernelChanged(problem=str(error)))
-            return
-        self.post_message(KernelChanged(note="Kernel restarted."))
-        self.post_message(RunCells(cell_ids))
+        self._restart(then_run=ids[: ids.index(view.cell.id)])
 
     def on_run_cells(self, message: RunCells) -> None:
         self.enqueue(message.cell_ids)

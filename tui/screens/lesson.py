@@ -21,7 +21,7 @@ from curriculum.lesson import BrokenLesson, CodeCell, Lesson, Prose
 from curriculum.lesson_session import LessonSession, RunOutcome
 from curriculum.progress import with_scratch_cells
 from tui.messages import CellFinished, KernelChanged, ProgressChanged
-from tui.screens.cell_actions import CellActions, scratch_cell
+from tui.screens.cell_actions import CellActions, RunCells, scratch_cell
 from tui.screens.exercise_actions import ExerciseActions
 from tui.widgets.cell.cell import CodeCellView
 from tui.widgets.cell.completion import CompletionList
@@ -277,7 +277,8 @@ class LessonScreen(CellActions, ExerciseActions, Screen):
         self._restart()
 
     @work(thread=True, group="kernel-control", exit_on_error=False, description="restart")
-    def _restart(self) -> None:
+    def _restart(self, then_run: list[str] | None = None) -> None:
+        """Restart the kernel; then run `then_run`'s cells (`z z`), if given."""
         if self.session is None:
             return
         try:
@@ -285,7 +286,11 @@ class LessonScreen(CellActions, ExerciseActions, Screen):
         except Exception as error:
             self.post_message(KernelChanged(problem=str(error)))
             return
-        self.post_message(KernelChanged(note="Kernel restarted: run the cells above again to define their names."))
+        if then_run is None:
+            self.post_message(KernelChanged(note="Kernel restarted: run the cells above again to define their names."))
+        else:
+            self.post_message(KernelChanged(note="Kernel restarted."))
+            self.post_message(RunCells(then_run))
 
     def on_kernel_changed(self, message: KernelChanged) -> None:
         if message.problem:

@@ -15,6 +15,14 @@ from pathlib import Path
 
 # Folders where host daemons keep their unix sockets (tmux, agents, buses): covered by empty tmpfs.
 SOCKET_FOLDERS = ("/run", "/var/run", "/var/tmp")
+
+# What a backend that confines the file system, network and sockets gives (bwrap and namespaces give the
+# same, as tests/kernel/test_sandbox_escapes.py measures at each level).
+CONFINED_PROTECTS = ("read-only file system except the lesson workspace, the lesson-data folder and a private /tmp; "
+                     "no capabilities, even when started as root; no network unless allowed (loopback works); "
+                     "host unix sockets and the user's environment out of reach; private /dev/shm; every process "
+                     "a cell starts ends with the kernel; memory, process and thread caps")
+CONFINED_NOT_PROTECTED = "cells can still read files your user can read"
 # A cell that asks for an uid sees this one; as root, the sandbox maps the kernel to it.
 SANDBOX_UID = 1000
 

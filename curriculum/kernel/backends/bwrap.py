@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import shutil
 
-from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders
+from curriculum.kernel.backends.base import CONFINED_NOT_PROTECTED, CONFINED_PROTECTS, Backend, Sandbox, covered_folders
 
 
 class Bubblewrap(Backend):
@@ -13,11 +13,8 @@ class Bubblewrap(Backend):
     strength = 30
     private_shm = True
     tool = "bwrap"
-    protects = ("read-only file system except the lesson workspace, the lesson-data folder and a private /tmp; "
-                "no capabilities, even when started as root; no network unless allowed (loopback works); "
-                "host unix sockets and the user's environment out of reach; private /dev/shm; every process "
-                "a cell starts ends with the kernel; memory, process and thread caps")
-    not_protected = "cells can still read files your user can read"
+    protects = CONFINED_PROTECTS
+    not_protected = CONFINED_NOT_PROTECTED
 
     def wrap(self, sandbox: Sandbox) -> list[str]:
         # /proc read-only: as root, uid 0 may open /proc/sys/kernel/core_pattern for writing without

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from curriculum.kernel.backends.base import Backend, Sandbox, covered_folders
+from curriculum.kernel.backends.base import CONFINED_NOT_PROTECTED, CONFINED_PROTECTS, Backend, Sandbox, covered_folders
 
 
 class Namespaces(Backend):
@@ -13,11 +13,8 @@ class Namespaces(Backend):
     strength = 20
     private_shm = True
     tool = "unshare"
-    protects = ("read-only file system except the lesson workspace, the lesson-data folder and a private /tmp; "
-                "no capabilities, even when started as root; no network unless allowed (loopback works); "
-                "host unix sockets and the user's environment out of reach; private /dev/shm; every process "
-                "a cell starts ends with the kernel; memory, process and thread caps")
-    not_protected = "cells can still read files your user can read"
+    protects = CONFINED_PROTECTS
+    not_protected = CONFINED_NOT_PROTECTED
 
     def wrap(self, sandbox: Sandbox) -> list[str]:
         # Always a user namespace, as root too: the mounts then belong to it, and once the first process
