@@ -71,9 +71,20 @@ def run_app(args: argparse.Namespace) -> int:
         except OSError:
             pass
         progress.close()
+        _stop_terminal_reader(app)
     if ended_by is not None:
         return 128 + ended_by
     return app.return_code or 0
+
+
+def _stop_terminal_reader(app) -> None:
+    """Textual stops its input thread when it leaves application mode. An ending that skips that (a signal
+    landing while the terminal is already gone) leaves the thread, which is not a daemon, reading end-of-file
+    from the dead terminal at full CPU and keeping the process alive after `main` returns. Stop it."""
+    driver = getattr(app, "_driver", None)
+    exit_event = getattr(driver, "exit_event", None)
+    if exit_event is not None:
+        exit_event.set()
 
 
 def _end_like_sigint(progress):

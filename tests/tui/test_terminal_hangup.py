@@ -11,6 +11,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -63,7 +64,8 @@ class Screen:
             time.sleep(0.1)
 
 
-def test_a_hung_up_terminal_ends_the_app_and_saves(private_home, tmp_path):
+@pytest.mark.parametrize("signalled", [False, True], ids=["no-signal", "sighup-too"])
+def test_a_hung_up_terminal_ends_the_app_and_saves(private_home, tmp_path, signalled):
     pidfile = tmp_path / "app.pid"
     script = tmp_path / "app.py"
     script.write_text(APP_WITH_SLOW_SAVES.format(tests=str(HERE), pidfile=str(pidfile)))
@@ -88,6 +90,8 @@ def test_a_hung_up_terminal_ends_the_app_and_saves(private_home, tmp_path):
 
         screen.close()  # the terminal goes away
         master = -1
+        if signalled:  # as when the app is the pane's own process: the SIGHUP lands on a dead terminal
+            os.kill(app_pid, signal.SIGHUP)
         deadline = time.monotonic() + 60
         while _alive(app_pid) and time.monotonic() < deadline:
             time.sleep(0.2)
