@@ -6,6 +6,7 @@ builder, the progress store) and closes them when it ends; screens reach them th
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from typing import TYPE_CHECKING, Iterable
@@ -115,9 +116,21 @@ class BlitzApp(App):
 
     def _end_if_terminal_gone(self) -> None:
         if self.terminal.gone():  # as after a SIGHUP: edits saved, kernels stopped, exit status 129
-            self.save_now()
-            self.shutdown_kernels()
-            self.exit(return_code=128 + signal.SIGHUP)
+            self.end_without_terminal(128 + signal.SIGHUP)
+
+    def end_without_terminal(self, status: int) -> None:
+        """Save, stop every kernel and leave the process at once, without Textual's shutdown.
+
+        With the terminal gone, Textual's writer thread has died on the first failed write; its shutdown
+        would then block for ever on a full write queue, and the kernels with it. Nothing on screen needs
+        restoring, and the plot worker and spare kernel end with this process by design."""
+        try:
+            self.progress.save()
+        except Exception:
+            pass
+        self.shutdown_kernels()
+        self.progress.close()
+        os._exit(status)
 
     def on_resize(self, event) -> None:
         self._check_size(event.size.width, event.size.height)

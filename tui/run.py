@@ -50,7 +50,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"blitz-tui: cannot start: {error}", file=sys.stderr)
         return 1
     ended_by = None
-    previous = {signum: signal.signal(signum, _end_like_sigint(progress)) for signum in ENDING_SIGNALS}
+    previous = {signum: signal.signal(signum, _end_like_sigint(app)) for signum in ENDING_SIGNALS}
     try:
         app.run()
         if app.exit_notice:
@@ -87,10 +87,12 @@ def _stop_terminal_reader(app) -> None:
         exit_event.set()
 
 
-def _end_like_sigint(progress):
+def _end_like_sigint(app):
     def handler(signum, frame) -> None:
+        if app.terminal.gone():  # a dropped link: Textual's shutdown would hang writing to it
+            app.end_without_terminal(128 + signum)
         try:
-            progress.save()  # first, before anything that could fail on a terminal that is gone
+            app.progress.save()  # first, before anything that could fail
         except Exception:
             pass
         raise _Ended(signum)
