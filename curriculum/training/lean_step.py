@@ -2,9 +2,11 @@
 
 At batch 4 on a CPU nearly all of autograd's time is bookkeeping, so this step calls the ATen
 kernels directly, writes every gradient into one flat buffer and updates all weights with two
-in-place operations. It computes exactly what autograd plus `torch.optim.SGD` compute
-(tests/training/test_steps.py compares them; also for torch.optim.Adam), and the model's parameters stay views of its buffer,
-so evaluation and checkpoints use the model as usual.
+in-place operations. The first layer is one matrix product per direction over the whole batch
+(curriculum/training/conv_then_pool.py); the rest calls ATen's own CPU kernels. It computes what
+autograd plus `torch.optim.SGD` or `torch.optim.Adam` compute (tests/training/test_steps.py
+compares them), and the model's parameters stay views of its buffer, so evaluation and
+checkpoints use the model as usual.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
+from curriculum.training.conv_then_pool import ConvThenPool
 from curriculum.training.models import BlitzNet
 from curriculum.training.pixels import to_inputs
 
@@ -46,6 +49,7 @@ class LeanCpuStep:
             self.layout.append((offset, p.shape))
             offset += n
         self.loss_sum = torch.zeros(())
+        self.conv1 = ConvThenPool(self.weights[0], self.weights[1])
 
     def set_lr(self, lr: float) -> None:
         self.lr = lr
@@ -75,9 +79,9 @@ class LeanCpuStep:
         batch = x.shape[0]
 
         # Forward. Pooling before ReLU gives the same values and gradients (ReLU is monotonic), on 4× fewer elements.
-        c1 = aten._slow_conv2d_forward(x, w1, KERNEL, b1, STRIDE, NO_PAD)
-        p1, where1 = F.max_pool2d_with_indices(c1, 2)
-        a1 = torch.relu(p1)
+        # The first layer is channel first (curriculum/training/conv_then_pool.py); the rest is NCHW.
+        a1_by_channel = torch.relu(self.conv1.forward(x.transpose(0, 1)))
+        a1 = a1_by_channel.transpose(0, 1).contiguous()
         c2 = aten._slow_conv2d_forward(a1, w2, KERNEL, b2, STRIDE, NO_PAD)
         p2, where2 = F.max_pool2d_with_indices(c2, 2)
         a2 = torch.relu(p2)
@@ -103,11 +107,7 @@ class LeanCpuStep:
         aten._slow_conv2d_backward.grad_input(
             g, a1, w2, KERNEL, STRIDE, NO_PAD, grad_input=grad_a1, grad_weight=gw2, grad_bias=gb2
         )
-        g = aten.threshold_backward(grad_a1, a1, 0)
-        g = aten.max_pool2d_with_indices_backward(g, c1, *POOL, where1)
-        _, grad_w1, grad_b1 = aten._slow_conv2d_backward(g, x, w1, KERNEL, STRIDE, NO_PAD, (False, True, True))
-        gw1.copy_(grad_w1)
-        gb1.copy_(grad_b1)
+        self.conv1.backward(aten.threshold_backward(grad_a1.transpose(0, 1), a1_by_channel, 0), gw1, gb1)
 
         if self.optimizer == "adam":
             self._adam()

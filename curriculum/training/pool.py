@@ -32,7 +32,18 @@ def pool_forward(c: torch.Tensor):
     """(pooled, choice): choice says, per window, which corner won, for `pool_backward`."""
     if c.shape[-1] % 2 or c.shape[-2] % 2:
         raise ValueError(f"2×2 pooling needs even height and width, got {tuple(c.shape[-2:])}")
-    a0, a1, a2, a3 = _corners(c)
+    return max_of_corners(*_corners(c))
+
+
+def pool_backward(grad: torch.Tensor, choice, shape) -> torch.Tensor:
+    out = grad.new_empty(shape)
+    corner_grads(grad, choice, *_corners(out))
+    return out
+
+
+def max_of_corners(a0, a1, a2, a3):
+    """The maximum of each window given its four corners (top left, top right, bottom left, bottom
+    right) as same-shaped tensors, and the choice that routes its gradient (`corner_grads`)."""
     # Strictly greater: ties keep the earlier corner, as max_pool2d does. (torch.where over
     # strided views is several times slower than maximum and multiplication, hence the arithmetic.)
     top, bottom = torch.maximum(a0, a1), torch.maximum(a2, a3)
@@ -40,17 +51,15 @@ def pool_forward(c: torch.Tensor):
     return torch.maximum(top, bottom), choice
 
 
-def pool_backward(grad: torch.Tensor, choice, shape) -> torch.Tensor:
+def corner_grads(grad, choice, g0, g1, g2, g3) -> None:
+    """Write each window's gradient into the corner that won it, zero into the other three."""
     right_top, right_bottom, down = choice
     bottom = grad * down
     top = grad - bottom
-    out = grad.new_empty(shape)
-    g0, g1, g2, g3 = _corners(out)
     torch.mul(top, right_top, out=g1)
     torch.sub(top, g1, out=g0)
     torch.mul(bottom, right_bottom, out=g3)
     torch.sub(bottom, g3, out=g2)
-    return out
 
 
 def pool2x2(c: torch.Tensor) -> torch.Tensor:

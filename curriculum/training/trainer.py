@@ -22,7 +22,7 @@ from curriculum.training.models import build_model
 from curriculum.training.presets import ConfigError, TrainConfig
 from curriculum.training.schedule import lr_factor
 from curriculum.training.steps import TINY_BATCH, make_step
-from curriculum.training.threads import ThreadChooser
+from curriculum.training.threads import PROBE_STEPS, TINY_PROBE_STEPS, ThreadChooser
 
 PROGRESS_INTERVAL_S = 0.1  # at most 10 progress events a second
 
@@ -71,9 +71,11 @@ class Trainer:
             self.state = resume["state"]
         self.model.to(self.device)
         self.cpu_threads = torch.get_num_threads()
-        self.tiny_cpu = self.device.type == "cpu" and config.batch_size <= TINY_BATCH
-        self.threads = (ThreadChooser(self.cpu_threads)
-                        if self.device.type == "cpu" and not self.tiny_cpu and self.cpu_threads > 1 else None)
+        # Whether a second core helps depends on the batch and on the machine's load, so it is measured.
+        # A batch-4 step takes half a millisecond: it needs more probe steps for a steady median.
+        tiny_cpu = self.device.type == "cpu" and config.batch_size <= TINY_BATCH
+        self.threads = (ThreadChooser(self.cpu_threads, TINY_PROBE_STEPS if tiny_cpu else PROBE_STEPS)
+                        if self.device.type == "cpu" and self.cpu_threads > 1 else None)
         self.train_x, self.train_y = resident_tensors(dataset.train_images, dataset.train_labels, self.device)
         self.test_x, self.test_y = resident_tensors(dataset.test_images, dataset.test_labels, self.device)
         self.shard_size = len(self.train_y) // world_size
@@ -111,8 +113,6 @@ class Trainer:
     def run(self) -> str:
         """Train until the last epoch or a stop request; returns "finished" or "stopped"."""
         status = "finished"
-        if self.tiny_cpu:
-            torch.set_num_threads(1)  # at batch 4 threads only add synchronisation
         try:
             while self.state.epoch < self.config.epochs:
                 if not self._train_epoch():

@@ -96,6 +96,32 @@ def test_strided_pool_matches_max_pool2d_values_and_gradients(batch):
     assert torch.equal(mine.grad, theirs.grad)
 
 
+@pytest.mark.parametrize("channels", [(3, 6, 4), (6, 16, 3)])
+def test_conv_then_pool_matches_conv2d_and_max_pool2d(channels):
+    """The lean step's first layer: values, weight and bias gradients as autograd gives them."""
+    from curriculum.training.conv_then_pool import ConvThenPool
+
+    in_c, out_c, batch = channels
+    torch.manual_seed(6)
+    # Whole-number pixels with flat patches, as real images have. (Ties in a window then come from equal
+    # patches, whose weight gradients are equal too; test_strided_pool_... checks the tie rule itself.)
+    x = torch.randint(0, 3, (batch, in_c, 32, 32)).float()
+    x[:, :, :12, :12] = 1.0
+    weight = torch.randn(out_c, in_c, 5, 5, requires_grad=True)
+    bias = torch.randn(out_c, requires_grad=True)
+    pooled = F.max_pool2d(F.conv2d(x, weight, bias), 2)
+    upstream = torch.randn_like(pooled)
+    (pooled * upstream).sum().backward()
+
+    layer = ConvThenPool(weight.detach().clone(), bias.detach().clone())
+    mine = layer.forward(x.transpose(0, 1))  # channel first
+    torch.testing.assert_close(mine.transpose(0, 1), pooled.detach(), atol=1e-4, rtol=1e-5)
+    weight_grad, bias_grad = torch.empty_like(weight), torch.empty_like(bias)
+    layer.backward(upstream.transpose(0, 1), weight_grad, bias_grad)
+    torch.testing.assert_close(weight_grad, weight.grad, atol=1e-3, rtol=1e-4)
+    torch.testing.assert_close(bias_grad, bias.grad, atol=1e-4, rtol=1e-5)
+
+
 def test_training_forward_is_the_model_with_the_same_gradients():
     from curriculum.training.models import train_forward
 
@@ -159,13 +185,23 @@ def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
 
     settings = []
     monkeypatch.setattr(threads.torch, "set_num_threads", settings.append)
-    chooser = threads.ThreadChooser(2, probe_steps=3)
-    for seconds in (0.5, 0.05, 0.05, 0.01, 0.01, 0.01):  # two threads slow (a shared machine), one fast
-        assert chooser.probing
-        chooser.record(seconds)
-    assert not chooser.probing and chooser.chosen == 1 and settings[-1] == 1
+
+    def probe(chooser, seconds_at):
+        counts = []
+        while chooser.probing:
+            counts.append(chooser.current)
+            chooser.record(seconds_at(chooser.current, len(counts)))
+        return counts
+
+    chooser = threads.ThreadChooser(2, probe_steps=6, rounds=3)
+    counts = probe(chooser, lambda n, k: 0.05 if n == 2 else 0.01)  # two threads slow (a shared machine)
+    assert counts == [2, 2, 1, 1] * 3  # the counts take turns in blocks
+    assert chooser.chosen == 1 and settings[-1] == 1
     chooser.restart()
-    for seconds in (0.01, 0.01, 0.01, 0.02, 0.02, 0.02):
-        chooser.record(seconds)
+    probe(chooser, lambda n, k: 0.01 if n == 2 else 0.02)
     assert chooser.chosen == 2 and settings[-1] == 2
+    # A slow start (the first block, at two threads) does not decide: the later blocks outvote it.
+    chooser.restart()
+    probe(chooser, lambda n, k: 0.5 if k <= 2 else (0.01 if n == 2 else 0.02))
+    assert chooser.chosen == 2
     assert not threads.ThreadChooser(1).probing  # one core: nothing to choose
