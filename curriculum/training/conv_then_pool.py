@@ -3,75 +3,71 @@
 At batch 4 ATen's CPU convolution multiplies one image at a time (6 output rows against 784
 columns, a shape the BLAS runs at a quarter of its speed), unfolds the input a second time for the
 weight gradient, and its max pooling branches on every comparison, which mispredicts when the data
-changes every step. Here the input is unfolded once per step into one column per pooling window,
-and one matrix product gives each window's four convolution outputs (curriculum/training/pool.py's
-rule routes the gradient, as max_pool2d does). Tensors are channel first, "CNHW" (channel, image,
-row, column): the product's natural output. Side by side in one process this layer made a batch-4
-step about 10% faster on one thread (bench/lean_step_parts.py).
+changes every step. Here each column holds the 6×6 input patch under one pooling window, and the
+kernel is laid out four times, shifted to the window's four corners: one matrix product (24 × 108
+for the blitz network) gives every window's four convolution outputs as four contiguous row blocks,
+so pooling is three element-wise maxima (pool.py's rule, which routes the gradient as max_pool2d
+does). The bias is added after pooling: it is the same for the four corners. Tensors are channel
+first, "CNHW" (channel, image, row, column): the product's natural output.
+
+The functions are TorchScript-compatible: lean_step.py compiles the whole step with them.
 """
 
 from __future__ import annotations
+
+from typing import Tuple
 
 import torch
 
 from curriculum.training.pool import corner_grads, max_of_corners
 
-K = 5  # kernel size; no padding, stride 1
+K = 5  # kernel size; no padding, stride 1 (TorchScript reads no globals: the functions it compiles say 5)
 
 
-class ConvThenPool:
-    """A 5×5 convolution followed by 2×2 max pooling, for a layer whose input needs no gradient.
+def window_buffers(weight: torch.Tensor, batch: int, height: int, width: int):
+    """(window weight, columns, row gradient) for a batch of `batch` inputs of height × width."""
+    out_c, in_c = weight.shape[:2]
+    if (height - K + 1) % 2 or (width - K + 1) % 2:
+        raise ValueError(f"2×2 pooling needs an even convolution output, got {height - K + 1}×{width - K + 1}")
+    windows = batch * ((height - K + 1) // 2) * ((width - K + 1) // 2)
+    # (out channel, dy, dx, in channel, 6, 6): the kernel at offset (dy, dx) of each window, zeros elsewhere.
+    # Only the kernel's places are written each step, so the zeros stay.
+    window_weight = torch.zeros(out_c, 2, 2, in_c, K + 1, K + 1)
+    return window_weight, torch.empty(in_c * (K + 1) ** 2, windows), torch.empty(out_c, 4, windows)
 
-    Each column holds the 6×6 patch under one pooling window, and the weights are laid out four
-    times, shifted to the window's four corners: one matrix product (24 × 108 for the blitz
-    network's first layer, a shape the BLAS runs near twice as fast as 6 × 75 with four times the
-    columns) gives every window's four convolution outputs as four contiguous row blocks, so
-    pooling is three element-wise maxima and no output is copied. The bias is added after
-    pooling: it is the same for the four corners.
-    """
 
-    def __init__(self, weight: torch.Tensor, bias: torch.Tensor):
-        self.weight, self.bias = weight, bias
-        out_c, in_c = weight.shape[:2]
-        self.out_channels, self.in_channels = out_c, in_c
-        # (out channel, dy, dx, in channel, 6, 6): the kernel at offset (dy, dx) of each window, zeros elsewhere.
-        self.window_weight = torch.zeros(out_c, 2, 2, in_c, K + 1, K + 1)
-        self.shape: tuple | None = None
+def _kernel_places(t: torch.Tensor) -> torch.Tensor:
+    """The 5×5 kernel inside each corner's 6×6 plane of a (out, 2, 2, in, 6, 6) tensor, as a strided view."""
+    s = t.stride()
+    return t.as_strided([t.shape[0], 2, 2, t.shape[3], 5, 5], [s[0], s[1] + s[4], s[2] + s[5], s[3], s[4], s[5]])
 
-    def _shifted(self, t: torch.Tensor) -> torch.Tensor:
-        """The 5×5 kernel inside each corner's plane of a (out, 2, 2, in, 6, 6) tensor, as a strided view."""
-        s_o, s_y, s_x, s_c, s_i, s_j = t.stride()
-        return t.as_strided((self.out_channels, 2, 2, self.in_channels, K, K),
-                            (s_o, s_y + s_i, s_x + s_j, s_c, s_i, s_j))
 
-    def forward(self, inp: torch.Tensor) -> torch.Tensor:
-        """`inp` indexed (channel, image, row, column), any strides; returns the pooled (C_out, n, H', W')."""
-        c, n, h, w = inp.shape
-        if self.shape != tuple(inp.shape):
-            self.shape = tuple(inp.shape)
-            self.pooled_hw = ((h - K + 1) // 2, (w - K + 1) // 2)
-            if (h - K + 1) % 2 or (w - K + 1) % 2:
-                raise ValueError(f"2×2 pooling needs an even convolution output, got {h - K + 1}×{w - K + 1}")
-            self.columns = torch.empty(c * (K + 1) ** 2, n * self.pooled_hw[0] * self.pooled_hw[1])
-            self.row_grad = torch.empty(self.out_channels, 4, self.columns.shape[1])
-        self._shifted(self.window_weight).copy_(
-            self.weight.view(self.out_channels, 1, 1, c, K, K).expand(-1, 2, 2, -1, -1, -1))
-        s_c, s_n, s_h, s_w = inp.stride()
-        ph, pw = self.pooled_hw
-        patches = inp.as_strided((c, K + 1, K + 1, n, ph, pw), (s_c, s_h, s_w, s_n, 2 * s_h, 2 * s_w),
-                                 inp.storage_offset())
-        self.columns.view(c, K + 1, K + 1, n, ph, pw).copy_(patches)
-        conv = torch.mm(self.window_weight.view(4 * self.out_channels, -1), self.columns)
-        pooled, self.choice = max_of_corners(*conv.view(self.out_channels, 4, -1).unbind(1))
-        return pooled.add_(self.bias.view(-1, 1)).view(self.out_channels, n, ph, pw)
+def conv_then_pool(inp: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, window_weight: torch.Tensor,
+                   columns: torch.Tensor) -> Tuple[torch.Tensor, Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """`inp` indexed (channel, image, row, column), any strides. Returns the pooled (C_out, n, H', W') and
+    the pooling choice for `conv_then_pool_backward`; `columns` keeps the unfolded input for it."""
+    c, n, h, w = inp.shape[0], inp.shape[1], inp.shape[2], inp.shape[3]
+    out_c = weight.shape[0]
+    ph, pw = (h - 4) // 2, (w - 4) // 2
+    _kernel_places(window_weight).copy_(weight.view(out_c, 1, 1, c, 5, 5).expand(-1, 2, 2, -1, -1, -1))
+    s = inp.stride()
+    patches = inp.as_strided([c, 6, 6, n, ph, pw], [s[0], s[2], s[3], s[1], 2 * s[2], 2 * s[3]], inp.storage_offset())
+    columns.view(c, 6, 6, n, ph, pw).copy_(patches)
+    conv = torch.mm(window_weight.view(4 * out_c, -1), columns).view(out_c, 4, -1)
+    pooled, choice = max_of_corners(conv[:, 0], conv[:, 1], conv[:, 2], conv[:, 3])
+    return pooled.add_(bias.view(-1, 1)).view(out_c, n, ph, pw), choice
 
-    def backward(self, grad: torch.Tensor, weight_grad: torch.Tensor, bias_grad: torch.Tensor) -> None:
-        """From the pooled output's gradient, writes the weight and bias gradients."""
-        flat = grad.reshape(self.out_channels, -1)
-        torch.sum(flat, 1, out=bias_grad)
-        corner_grads(flat, self.choice, *self.row_grad.unbind(1))
-        window_grad = torch.mm(self.row_grad.view(4 * self.out_channels, -1), self.columns.t())
-        corners = self._shifted(window_grad.view(self.window_weight.shape))
-        # The kernel's gradient is the sum of its four shifted copies' (three adds: a strided sum is slower).
-        torch.add(corners[:, 0, 0], corners[:, 0, 1], out=weight_grad)
-        weight_grad.add_(corners[:, 1, 0]).add_(corners[:, 1, 1])
+
+def conv_then_pool_backward(grad: torch.Tensor, choice: Tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+                            weight_grad: torch.Tensor, bias_grad: torch.Tensor, window_weight: torch.Tensor,
+                            columns: torch.Tensor, row_grad: torch.Tensor) -> None:
+    """From the pooled output's gradient, writes the weight and bias gradients (the input needs none)."""
+    out_c = weight_grad.shape[0]
+    flat = grad.reshape(out_c, -1)
+    torch.sum(flat, [1], out=bias_grad)
+    corner_grads(flat, choice, row_grad[:, 0], row_grad[:, 1], row_grad[:, 2], row_grad[:, 3])
+    window_grad = torch.mm(row_grad.view(4 * out_c, -1), columns.t()).view(window_weight.shape)
+    corners = _kernel_places(window_grad)
+    # The kernel's gradient is the sum of its four shifted copies' (three adds: a strided sum is slower).
+    torch.add(corners[:, 0, 0], corners[:, 0, 1], out=weight_grad)
+    weight_grad.add_(corners[:, 1, 0]).add_(corners[:, 1, 1])

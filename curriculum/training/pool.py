@@ -8,6 +8,8 @@ as max_pool2d: each window's gradient goes to its first maximum in row-major ord
 
 from __future__ import annotations
 
+from typing import Tuple
+
 import torch
 
 
@@ -41,7 +43,8 @@ def pool_backward(grad: torch.Tensor, choice, shape) -> torch.Tensor:
     return out
 
 
-def max_of_corners(a0, a1, a2, a3):
+def max_of_corners(a0: torch.Tensor, a1: torch.Tensor, a2: torch.Tensor,
+                   a3: torch.Tensor) -> Tuple[torch.Tensor, Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
     """The maximum of each window given its four corners (top left, top right, bottom left, bottom
     right) as same-shaped tensors, and the choice that routes its gradient (`corner_grads`)."""
     # Strictly greater: ties keep the earlier corner, as max_pool2d does. (torch.where over
@@ -51,9 +54,10 @@ def max_of_corners(a0, a1, a2, a3):
     return torch.maximum(top, bottom), choice
 
 
-def corner_grads(grad, choice, g0, g1, g2, g3) -> None:
+def corner_grads(grad: torch.Tensor, choice: Tuple[torch.Tensor, torch.Tensor, torch.Tensor], g0: torch.Tensor,
+                 g1: torch.Tensor, g2: torch.Tensor, g3: torch.Tensor) -> None:
     """Write each window's gradient into the corner that won it, zero into the other three."""
-    right_top, right_bottom, down = choice
+    right_top, right_bottom, down = choice[0], choice[1], choice[2]
     bottom = grad * down
     top = grad - bottom
     torch.mul(top, right_top, out=g1)

@@ -17,16 +17,17 @@ def _reference(model, optimizer_name, lr, momentum):
     return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["torchscript", "python"])
 @pytest.mark.parametrize("optimizer_name", ["sgd", "adam"])
 @pytest.mark.parametrize("model_name", ["blitz", "wide"])
-def test_lean_step_matches_autograd(optimizer_name, model_name):
+def test_lean_step_matches_autograd(optimizer_name, model_name, compiled):
     torch.manual_seed(0)
     images, labels = torch.randn(12, 3, 32, 32), torch.randint(0, 10, (12,))
     reference = build_model(model_name)
     lean_model = build_model(model_name)
     lean_model.load_state_dict(reference.state_dict())
     optimizer = _reference(reference, optimizer_name, 0.01, 0.9)
-    lean = LeanCpuStep(lean_model, images, labels, 0.01, 0.9, optimizer_name)
+    lean = LeanCpuStep(lean_model, images, labels, 0.01, 0.9, optimizer_name, compiled=compiled)
     losses = []
     for batch in ([0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]):  # the last is a short batch
         indices = torch.tensor(batch)
@@ -99,7 +100,7 @@ def test_strided_pool_matches_max_pool2d_values_and_gradients(batch):
 @pytest.mark.parametrize("channels", [(3, 6, 4), (6, 16, 3)])
 def test_conv_then_pool_matches_conv2d_and_max_pool2d(channels):
     """The lean step's first layer: values, weight and bias gradients as autograd gives them."""
-    from curriculum.training.conv_then_pool import ConvThenPool
+    from curriculum.training.conv_then_pool import conv_then_pool, conv_then_pool_backward, window_buffers
 
     in_c, out_c, batch = channels
     torch.manual_seed(6)
@@ -113,13 +114,20 @@ def test_conv_then_pool_matches_conv2d_and_max_pool2d(channels):
     upstream = torch.randn_like(pooled)
     (pooled * upstream).sum().backward()
 
-    layer = ConvThenPool(weight.detach().clone(), bias.detach().clone())
-    mine = layer.forward(x.transpose(0, 1))  # channel first
+    buffers = window_buffers(weight, batch, 32, 32)
+    mine, choice = conv_then_pool(x.transpose(0, 1), weight.detach(), bias.detach(), *buffers[:2])  # channel first
     torch.testing.assert_close(mine.transpose(0, 1), pooled.detach(), atol=1e-4, rtol=1e-5)
     weight_grad, bias_grad = torch.empty_like(weight), torch.empty_like(bias)
-    layer.backward(upstream.transpose(0, 1), weight_grad, bias_grad)
+    conv_then_pool_backward(upstream.transpose(0, 1), choice, weight_grad, bias_grad, *buffers)
     torch.testing.assert_close(weight_grad, weight.grad, atol=1e-3, rtol=1e-4)
     torch.testing.assert_close(bias_grad, bias.grad, atol=1e-4, rtol=1e-5)
+
+
+def test_the_lean_step_runs_compiled_where_torchscript_is():
+    """The 15% TorchScript gives must not disappear unnoticed into the Python fallback."""
+    from curriculum.training.lean_step import compiled_forward_backward
+
+    assert isinstance(compiled_forward_backward(), torch.jit.ScriptFunction)
 
 
 def test_training_forward_is_the_model_with_the_same_gradients():
