@@ -2,8 +2,9 @@
 
 On an idle 2-core machine a step runs faster on both cores (batch 64, and batch 4 by about 1.3×); on a shared one, each
 OpenMP barrier waits for a thread the scheduler has not run, and two threads can be ten times
-slower than one. So the first steps of every epoch are timed at each thread count, and the rest
-of the epoch runs at the fastest. Those probe steps are ordinary training steps.
+slower than one. So steps are timed at each thread count, taking turns, and the following steps
+run at the fastest; the probe starts again every epoch and after REPROBE_AFTER times its length,
+since a busy moment can mislead one probe. Probe steps are ordinary training steps.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import torch
 PROBE_STEPS = 12  # per thread count; the median ignores a first slow step
 TINY_PROBE_STEPS = 200  # batch-4 steps are ~0.5 ms: 0.1 s per thread count
 ROUNDS = 4  # the counts take turns, so a slow start (warm caches, a thread pool starting) hits them all alike
+REPROBE_AFTER = 20  # probe again after 20 × a probe's steps: at most ~2% of steps at the slower count
 
 
 class ThreadChooser:
@@ -24,12 +26,14 @@ class ThreadChooser:
         self.block = max(1, probe_steps // rounds)  # steps in a row at one count
         self.probe_steps = self.block * max(1, probe_steps // self.block)
         self.chosen = most
+        self.reprobe_after = REPROBE_AFTER * self.probe_steps * len(self.counts)
         self.restart()
 
     def restart(self) -> None:
         """Probe again (each epoch: the machine's load changes)."""
         self.timings: dict[int, list[float]] = {n: [] for n in self.counts}
         self.probing = len(self.counts) > 1
+        self.steps_since_probe = 0
         self.current = self.counts[0]
         torch.set_num_threads(self.current)
 
@@ -37,6 +41,9 @@ class ThreadChooser:
         """Run `step(indices)`, timing it while the probe lasts."""
         if not self.probing:
             step(indices)
+            self.steps_since_probe += 1
+            if self.steps_since_probe >= self.reprobe_after and len(self.counts) > 1:
+                self.restart()
             return
         began = time.perf_counter()
         step(indices)

@@ -212,4 +212,10 @@ def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
     chooser.restart()
     probe(chooser, lambda n, k: 0.5 if k <= 2 else (0.01 if n == 2 else 0.02))
     assert chooser.chosen == 2
+    # After a while it probes again by itself (a busy moment may have misled it).
+    for _ in range(chooser.reprobe_after - 1):
+        chooser.timed(lambda indices: None, None)
+    assert not chooser.probing
+    chooser.timed(lambda indices: None, None)
+    assert chooser.probing and chooser.current == 2
     assert not threads.ThreadChooser(1).probing  # one core: nothing to choose
