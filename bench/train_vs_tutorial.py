@@ -5,8 +5,8 @@
 Default data: ../shared/data/cifar10-sample.zip, extracted once to /tmp; the goals in issue 14 are for
 the full CIFAR-10 (`--data` an ImageFolder of the 60,000 JPEGs). Each repeat runs, in turn: the
 tutorial's loop (ToTensor+Normalize, DataLoader batch 4 shuffled with 2 workers, loss.item() every
-step, 2 epochs); `faithful` streaming its events (JSON to /dev/null plus GPU telemetry); `faithful`
-with streaming off; and `fast` until a test pass reaches --target (54%), timed as DAWNBench does:
+step, 2 epochs); `faithful` streaming its events (JSON to /dev/null plus GPU telemetry) and
+`faithful` with streaming off, taking turns at going first; and `fast` until a test pass reaches --target (54%), timed as DAWNBench does:
 the training seconds at the first test pass that reaches it, test passes not counted. The machine
 may be shared, so the summary gives medians of per-repeat ratios and the load average before and
 after. Not a test: it prints figures.

@@ -2,9 +2,12 @@
 
 On an idle 2-core machine a step runs faster on both cores (batch 64, and batch 4 by about 1.3×); on a shared one, each
 OpenMP barrier waits for a thread the scheduler has not run, and two threads can be ten times
-slower than one. So steps are timed at each thread count, taking turns, and the following steps
-run at the fastest; the probe starts again every epoch and after REPROBE_AFTER times its length,
-since a busy moment can mislead one probe. Probe steps are ordinary training steps.
+slower than one. So steps are timed at each thread count, taking turns in blocks, and the
+following steps run at the fastest; the probe starts again every epoch and after REPROBE_AFTER
+times its length, since a busy moment can mislead one probe. The first fifth of every block is not
+counted: after a switch, waking the second core's thread made the first tens of batch-4 steps
+slow, and counting them chose one thread where two were 20% faster. Probe steps are ordinary
+training steps.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import time
 import torch
 
 PROBE_STEPS = 12  # per thread count; the median ignores a first slow step
-TINY_PROBE_STEPS = 200  # batch-4 steps are ~0.5 ms: 0.1 s per thread count
+TINY_PROBE_STEPS = 400  # batch-4 steps are ~0.4 ms: 0.16 s per thread count, in blocks of 100
 ROUNDS = 4  # the counts take turns, so a slow start (warm caches, a thread pool starting) hits them all alike
 REPROBE_AFTER = 20  # probe again after 20 × a probe's steps: at most ~2% of steps at the slower count
 
@@ -25,6 +28,8 @@ class ThreadChooser:
         self.counts = list(dict.fromkeys((most, 1)))
         self.block = max(1, probe_steps // rounds)  # steps in a row at one count
         self.probe_steps = self.block * max(1, probe_steps // self.block)
+        self.settle = self.block // 5
+        self.counted = (self.block - self.settle) * (self.probe_steps // self.block)
         self.chosen = most
         self.reprobe_after = REPROBE_AFTER * self.probe_steps * len(self.counts)
         self.restart()
@@ -33,7 +38,7 @@ class ThreadChooser:
         """Probe again (each epoch: the machine's load changes)."""
         self.timings: dict[int, list[float]] = {n: [] for n in self.counts}
         self.probing = len(self.counts) > 1
-        self.steps_since_probe = 0
+        self.steps_since_probe = self.in_block = 0
         self.current = self.counts[0]
         torch.set_num_threads(self.current)
 
@@ -50,11 +55,13 @@ class ThreadChooser:
         self.record(time.perf_counter() - began)
 
     def record(self, seconds: float) -> None:
-        times = self.timings[self.current]
-        times.append(seconds)
-        if len(times) % self.block:
+        self.in_block += 1
+        if self.in_block > self.settle:  # the first steps after a switch wake or park threads: not counted
+            self.timings[self.current].append(seconds)
+        if self.in_block < self.block:
             return
-        if all(len(t) >= self.probe_steps for t in self.timings.values()):
+        self.in_block = 0
+        if all(len(t) >= self.counted for t in self.timings.values()):
             self.current = self.chosen = min(self.counts, key=lambda n: statistics.median(self.timings[n]))
             self.probing = False
         else:

@@ -212,6 +212,13 @@ def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
     chooser.restart()
     probe(chooser, lambda n, k: 0.5 if k <= 2 else (0.01 if n == 2 else 0.02))
     assert chooser.chosen == 2
+    # The first steps after each switch (threads waking or parking) are not counted.
+    settling = threads.ThreadChooser(2, probe_steps=20, rounds=2)
+    assert (settling.block, settling.settle) == (10, 2)
+    counts = probe(settling, lambda n, k: 9.9 if k % 10 in (1, 2) else (0.01 if n == 2 else 0.02))
+    assert counts == [2] * 10 + [1] * 10 + [2] * 10 + [1] * 10
+    assert all(9.9 not in times and len(times) == 16 for times in settling.timings.values())
+    assert settling.chosen == 2
     # After a while it probes again by itself (a busy moment may have misled it).
     for _ in range(chooser.reprobe_after - 1):
         chooser.timed(lambda indices: None, None)
