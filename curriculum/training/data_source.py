@@ -82,17 +82,6 @@ def check(text: str | None) -> str | None:
     return None
 
 
-def argument(text: str) -> str:
-    """An argparse type: the value as given, once it resolves."""
-    import argparse
-
-    try:
-        resolve(text)
-    except DataSourceError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
-
-
 def cifar_batches_dir(folder: Path) -> Path | None:
     """The `cifar-10-batches-py` folder in or at `folder`, when it has the train and test batches."""
     for candidate in (folder, folder / CIFAR_BATCHES):

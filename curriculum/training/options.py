@@ -88,10 +88,12 @@ def device(text: str) -> str:
 
 
 def data(text: str) -> str:
-    problem = data_source.check(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
-    return text
+    """The source's own name for itself: a folder or zip as an absolute path, since the trainer runs
+    in another process and folder (a relative path given to `train` or the app must still find it)."""
+    try:
+        return data_source.resolve(text).text
+    except data_source.DataSourceError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def preset_names() -> tuple[str, ...]:

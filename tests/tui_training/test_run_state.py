@@ -99,6 +99,20 @@ def test_only_filled_fields_become_trainer_flags(tmp_path):
     assert "batch_size" in validate_all({"batch_size": "0"})
 
 
+def test_a_relative_data_path_reaches_the_trainer_absolute(tmp_path, monkeypatch):
+    """The trainer runs in its own folder: `--data mydata` typed in the form (or given to `train`) must still
+    name the learner's folder there."""
+    from curriculum.training.options import BY_NAME
+
+    for part in ("train/cat", "test/cat"):
+        (tmp_path / "mydata" / part).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    flags = trainer_flags({"data": "mydata", "epochs": "1"})
+    assert flags[:2] == ["--data", str(tmp_path / "mydata")]
+    assert BY_NAME["data"].parse("mydata") == str(tmp_path / "mydata")  # `train --data`, the app's --data
+    assert trainer_flags({"data": "synthetic:500"})[:2] == ["--data", "synthetic:500"]
+
+
 def test_recorded_runs_are_listed_newest_first_and_replay(tmp_path):
     events = load_events("cpu_synthetic.jsonl")
     first = new_run_dir({"preset": "faithful", "data": "synthetic"}, root=tmp_path)

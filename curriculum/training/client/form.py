@@ -50,10 +50,19 @@ def trainer_flags(values: dict[str, str], out_dir: Path | None = None) -> list[s
         if option.name == "nproc" and text.isdigit() and int(text) == 1:
             continue  # one process is the plain trainer, without torchrun
         if text:
-            flags += [option.flag, text]
+            flags += [option.flag, _canonical(option, text)]
     if out_dir is not None:
         flags += ["--out", str(out_dir)]
     return flags
+
+
+def _canonical(option: TrainingOption, text: str) -> str:
+    """The value as its check returns it: for `data`, a folder or zip as an absolute path, since the
+    trainer runs in its own folder. A value that fails its check goes as typed (the form says why)."""
+    try:
+        return str(option.parse(text))
+    except OptionError:
+        return text
 
 
 def form_values(defaults: dict[str, Any] | None) -> dict[str, str]:
