@@ -20,6 +20,7 @@ import torch
 PROBE_STEPS = 12  # per thread count; the median ignores a first slow step
 TINY_PROBE_STEPS = 400  # batch-4 steps are ~0.4 ms: 0.16 s per thread count, in blocks of 100
 ROUNDS = 4  # the counts take turns, so a slow start (warm caches, a thread pool starting) hits them all alike
+OBVIOUS = 2.0  # one count this much faster in every block, two blocks each: no need to probe on
 REPROBE_AFTER = 20  # probe again after 20 × a probe's steps: at most ~2% of steps at the slower count
 
 
@@ -61,9 +62,22 @@ class ThreadChooser:
         if self.in_block < self.block:
             return
         self.in_block = 0
-        if all(len(t) >= self.counted for t in self.timings.values()):
+        if all(len(t) >= self.counted for t in self.timings.values()) or self._obvious():
             self.current = self.chosen = min(self.counts, key=lambda n: statistics.median(self.timings[n]))
             self.probing = False
         else:
             self.current = self.counts[(self.counts.index(self.current) + 1) % len(self.counts)]
         torch.set_num_threads(self.current)
+
+    def _obvious(self) -> bool:
+        """After two blocks each, every block of one count at least twice as slow as every block of the
+        other: on a busy machine two threads can be ten times slower, and probing on would cost seconds.
+        (One slow block, a slow start, is not enough.)"""
+        size = self.block - self.settle
+        blocks = {}
+        for n, times in self.timings.items():
+            if len(times) < 2 * size:
+                return False
+            blocks[n] = [statistics.median(times[i:i + size]) for i in range(0, len(times) - size + 1, size)]
+        fastest = min(self.counts, key=lambda n: max(blocks[n]))
+        return all(min(blocks[n]) >= OBVIOUS * max(blocks[fastest]) for n in self.counts if n != fastest)

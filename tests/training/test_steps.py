@@ -202,7 +202,7 @@ def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
         return counts
 
     chooser = threads.ThreadChooser(2, probe_steps=6, rounds=3)
-    counts = probe(chooser, lambda n, k: 0.05 if n == 2 else 0.01)  # two threads slow (a shared machine)
+    counts = probe(chooser, lambda n, k: 0.015 if n == 2 else 0.01)  # two threads slower (a shared machine)
     assert counts == [2, 2, 1, 1] * 3  # the counts take turns in blocks
     assert chooser.chosen == 1 and settings[-1] == 1
     chooser.restart()
@@ -212,6 +212,10 @@ def test_thread_chooser_keeps_the_faster_count_and_probes_again(monkeypatch):
     chooser.restart()
     probe(chooser, lambda n, k: 0.5 if k <= 2 else (0.01 if n == 2 else 0.02))
     assert chooser.chosen == 2
+    # Two threads ten times slower (a busy machine): decided after one block each, not after the whole probe.
+    busy = threads.ThreadChooser(2, probe_steps=40, rounds=4)  # a whole probe: 4 blocks of 10 at each count
+    assert probe(busy, lambda n, k: 0.5 if n == 2 else 0.05) == ([2] * 10 + [1] * 10) * 2
+    assert busy.chosen == 1
     # The first steps after each switch (threads waking or parking) are not counted.
     settling = threads.ThreadChooser(2, probe_steps=20, rounds=2)
     assert (settling.block, settling.settle) == (10, 2)
