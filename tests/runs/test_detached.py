@@ -71,7 +71,8 @@ def test_kill_9_is_failed_with_the_last_stderr_lines(run_folder):
 def test_it_survives_its_parent_and_a_sighup_to_the_parents_group(run_folder, tmp_path):
     """The app that started it quits (or its terminal hangs up): the trainer goes on."""
     app = textwrap.dedent(f"""
-        import os, sys, time
+        import os, signal, sys, time
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)  # as an app in a terminal has it, even if the tests run under nohup
         sys.path.insert(0, {str(Path.cwd())!r})
         from pathlib import Path
         from curriculum.training import detached
