@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE_ZIP = ROOT.parent / "shared" / "data" / "cifar10-sample.zip"
+SETTLE_S = 10  # a pause after the tutorial loop, before the next run
 
 
 def sample_folder() -> Path:
@@ -144,6 +145,9 @@ def main() -> int:
     rows = []
     for repeat in range(args.repeats):
         tutorial = None if args.no_tutorial else tutorial_loop(folder, device, args.seed + repeat)
+        if tutorial is not None:
+            # Its DataLoader workers are still exiting: a run started at once measured up to 25% slow.
+            time.sleep(SETTLE_S)
         # Streaming on and off take turns at going first: the run right after the tutorial loop meets
         # the machine still settling from its worker processes, which must not count against either.
         faithful = quiet = None
