@@ -15,6 +15,7 @@ views of its buffer, so evaluation and checkpoints use the model as usual.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import List
 
@@ -24,6 +25,7 @@ from torch.nn import functional as F
 from curriculum.training.conv_then_pool import conv_then_pool, conv_then_pool_backward, window_buffers
 from curriculum.training.models import BlitzNet
 from curriculum.training.pixels import to_inputs
+
 
 def forward_backward(images: torch.Tensor, one_hot: torch.Tensor, indices: torch.Tensor, weights: List[torch.Tensor],
                      grads: List[torch.Tensor], window_weight: torch.Tensor, columns: torch.Tensor,
@@ -68,20 +70,17 @@ def forward_backward(images: torch.Tensor, one_hot: torch.Tensor, indices: torch
     conv_then_pool_backward(g, choice1, grads[0], grads[1], window_weight, columns, row_grad)
 
 
-_compiled: list = []  # [the compiled function], made by the first step that needs it
-
-
+@functools.cache
 def compiled_forward_backward():
-    if not _compiled:
-        try:
-            with warnings.catch_warnings():
-                # torch.jit is deprecated in favour of torch.compile, which is slower than eager for this
-                # step on a CPU (issue 14 measured 0.8×); TorchScript still runs it 15% faster.
-                warnings.simplefilter("ignore", FutureWarning)
-                _compiled.append(torch.jit.script(forward_backward))
-        except Exception:  # noqa: BLE001 - no TorchScript here (or no sources): the same function, as Python
-            _compiled.append(forward_backward)
-    return _compiled[0]
+    """`forward_backward` compiled by TorchScript, once per process; the Python function where that fails."""
+    try:
+        with warnings.catch_warnings():
+            # torch.jit is deprecated in favour of torch.compile, which is slower than eager for this
+            # step on a CPU (issue 14 measured 0.8×); TorchScript still runs it 15% faster.
+            warnings.simplefilter("ignore", FutureWarning)
+            return torch.jit.script(forward_backward)
+    except Exception:  # noqa: BLE001 - no TorchScript here (or no sources): the same function, as Python
+        return forward_backward
 
 
 class LeanCpuStep:

@@ -18,11 +18,13 @@ import time
 
 import torch
 
-PROBE_STEPS = 12  # per thread count; the median ignores a first slow step
+PROBE_STEPS = 12  # per thread count
+# Counts are compared by their mean step, which is what throughput is: on a busy machine two threads'
+# median step looked faster than one thread's while their stalls at barriers made them 5× slower overall.
 TINY_PROBE_STEPS = 400  # batch-4 steps are ~0.4 ms: 0.16 s per thread count, in blocks of 100
 ROUNDS = 4  # the counts take turns, so a slow start (warm caches, a thread pool starting) hits them all alike
-SETTLE_S = 0.005  # a block's first steps are not counted: up to a fifth of it, or this long
-HOPELESS, HOPELESS_AFTER = 3.0, 5  # a count 3× slower than one thread over 5 steps is dropped at once
+SETTLE_S = 0.02  # a block's first steps are not counted: up to a fifth of it, or this long
+HOPELESS, HOPELESS_AFTER = 3.0, 20  # a count 3× slower than one thread over 20 counted steps is dropped
 REPROBE_AFTER = 20  # probe again after 20 × a probe's steps: at most ~2% of steps at the slower count
 
 
@@ -72,7 +74,7 @@ class ThreadChooser:
         self.in_block, self.settled_s = 0, 0.0
         self.blocks_done[self.current] += 1
         if all(done >= self.rounds for done in self.blocks_done.values()):
-            self._choose(min(self.counts, key=lambda n: statistics.median(self.timings[n])))
+            self._choose(min(self.counts, key=lambda n: statistics.fmean(self.timings[n])))
             return
         self.current = self.counts[(self.counts.index(self.current) + 1) % len(self.counts)]
         torch.set_num_threads(self.current)
@@ -81,7 +83,7 @@ class ThreadChooser:
         """The count being probed is far slower than one thread (a busy machine): stop spending steps on it."""
         one, mine = self.timings[self.counts[0]], self.timings[self.current]
         return (self.current != self.counts[0] and len(one) >= HOPELESS_AFTER and len(mine) >= HOPELESS_AFTER
-                and statistics.median(mine) >= HOPELESS * statistics.median(one))
+                and statistics.fmean(mine) >= HOPELESS * statistics.fmean(one))
 
     def _choose(self, count: int) -> None:
         self.current = self.chosen = count
