@@ -19,8 +19,6 @@ import time
 import torch
 
 PROBE_STEPS = 12  # per thread count
-# Counts are compared by their mean step, which is what throughput is: on a busy machine two threads'
-# median step looked faster than one thread's while their stalls at barriers made them 5× slower overall.
 TINY_PROBE_STEPS = 400  # batch-4 steps are ~0.4 ms: 0.16 s per thread count, in blocks of 100
 ROUNDS = 4  # the counts take turns, so a slow start (warm caches, a thread pool starting) hits them all alike
 SETTLE_S = 0.02  # a block's first steps are not counted: up to a fifth of it, or this long
@@ -74,6 +72,8 @@ class ThreadChooser:
         self.in_block, self.settled_s = 0, 0.0
         self.blocks_done[self.current] += 1
         if all(done >= self.rounds for done in self.blocks_done.values()):
+            # The mean step, not the median: throughput is the mean. On a busy machine two threads' median
+            # step looked faster than one thread's while their stalls at barriers made them 5× slower overall.
             self._choose(min(self.counts, key=lambda n: statistics.fmean(self.timings[n])))
             return
         self.current = self.counts[(self.counts.index(self.current) + 1) % len(self.counts)]
